@@ -1,0 +1,352 @@
+/**
+ * Engine settings: their types, their defaults (this file is the one place
+ * a default lives) and their validation. All times are milliseconds and all
+ * ratios percentages; the agent's YAML layer converts `500ms` and `40%`.
+ */
+import { ConfigError, type ConfigIssue } from './errors.js';
+import { isValidTimeZone, parseDailyWindow } from './policy/failback-window.js';
+import { UPLINK_ID_PATTERN, type Uplink } from './uplink.js';
+
+/** How each uplink is probed. Every field can be overridden per uplink. */
+export interface ProbeSettings {
+  /** Round interval while the uplink's state is settled. Default 500 ms. */
+  readonly intervalMs: number;
+  /** Round interval while an `up`/`degraded` uplink is failing rounds. Default 200 ms. */
+  readonly failureIntervalMs: number;
+  /** Round interval while a `down`/`unknown` uplink is passing rounds. Default 500 ms. */
+  readonly recoveryIntervalMs: number;
+  /**
+   * Per-probe timeout, or `auto`: per target, smoothed RTT plus four times
+   * its variation (RFC 6298's RTO), clamped to [`minTimeoutMs`,
+   * `maxTimeoutMs`]; `maxTimeoutMs` until the first answer. Default `auto`.
+   */
+  readonly timeoutMs: number | 'auto';
+  /** Lower bound of the automatic timeout. Default 200 ms. */
+  readonly minTimeoutMs: number;
+  /** Upper bound of the automatic timeout, and its value before any answer. Default 1000 ms. */
+  readonly maxTimeoutMs: number;
+  /** Targets that must answer (and be within the thresholds) for a round to pass. Default 1. */
+  readonly reliability: number;
+  /** Random spread of each interval, ± this percentage, so uplinks' rounds do not align. Default 5 %. */
+  readonly jitterPct: number;
+}
+
+/** A threshold with separate failure and recovery levels (hysteresis). */
+export interface Threshold {
+  /** Beyond this an uplink counts as failing. */
+  readonly fail: number;
+  /** An uplink counts as good again only at or below this. Must not exceed `fail`. */
+  readonly recover: number;
+}
+
+/** How probe results become uplink states. Every field can be overridden per uplink. */
+export interface HealthSettings {
+  /** Consecutive bad rounds that make an uplink `down`. Default 4. */
+  readonly down: number;
+  /** Consecutive good rounds that make an uplink `up` again. Default 6. */
+  readonly up: number;
+  /** Samples per target in the sliding window that loss, RTT and jitter are computed over. Default 20. */
+  readonly window: number;
+  /** Loss over the window, percent. Default fail 40, recover 10. */
+  readonly lossPct: Threshold;
+  /** Mean RTT over the window, ms. Default fail 800, recover 400. */
+  readonly latencyMs: Threshold;
+  /** RTT standard deviation over the window, ms. Default fail 200, recover 100. */
+  readonly jitterMs: Threshold;
+  /**
+   * State at start-up. `unknown` (default): the uplink must pass `up` rounds
+   * before it can carry traffic, and an uplink found active at start-up is
+   * kept until it proves `down`. `down`: as `unknown`, but an uplink found
+   * active at start-up is left at once if another uplink proves healthy first.
+   */
+  readonly initialState: 'unknown' | 'down';
+}
+
+/** `auto` fails back by itself, `manual` only on an operator's command, `disabled` never. */
+export type FailbackMode = 'auto' | 'manual' | 'disabled';
+
+/** When the engine returns to a preferred uplink. */
+export interface FailbackSettings {
+  /** Default `auto`. */
+  readonly mode: FailbackMode;
+  /** Continuous `up` time the preferred uplink needs before failback (and the first trial delay for dark standby). Default 60 s. */
+  readonly delayMs: number;
+  /** Optional daily local-time window `HH:MM-HH:MM` outside which the engine does not fail back. Default none. */
+  readonly window: string | null;
+  /** IANA time zone for `window`; default the process's local zone. */
+  readonly timeZone: string | null;
+  /** Minimum time on an uplink before a voluntary switch (failback). Failover is never delayed. Default 30 s. */
+  readonly minDwellMs: number;
+  /** Time a trial switch has to prove the uplink `up` (dark standby, or any uplink not yet measured). Default 30 s. */
+  readonly trialWindowMs: number;
+  /** Cap of the exponential back-off between failed trials or failed switches to one uplink. Default 15 min. */
+  readonly maxBackoffMs: number;
+}
+
+/**
+ * Flap dampening after RFC 2439: every transition to `down` adds `penalty`;
+ * the penalty halves every `halfLifeMs`; above `suppress` the uplink is not
+ * chosen until the penalty decays below `reuse`; it is capped so that no
+ * uplink stays suppressed longer than `maxSuppressMs`.
+ */
+export interface DampeningSettings {
+  /** Default true. */
+  readonly enabled: boolean;
+  /** Added per down transition. Default 1000. */
+  readonly penalty: number;
+  /** Default 60 s. */
+  readonly halfLifeMs: number;
+  /** Default 2000: three flaps within about a minute suppress an uplink. */
+  readonly suppress: number;
+  /** Default 750. */
+  readonly reuse: number;
+  /** Default 15 min. */
+  readonly maxSuppressMs: number;
+}
+
+/** Time limits of a switch transaction. */
+export interface SwitchSettings {
+  /** `adapter.activate` time limit. Default 30 s. */
+  readonly activateTimeoutMs: number;
+  /** Time for the new path to pass one probe round through the default route. Default 3 s. */
+  readonly verifyTimeoutMs: number;
+  /** Time limit of each pre/post hook. Default 10 s. */
+  readonly hookTimeoutMs: number;
+  /** First back-off after a failed switch to an uplink; doubles per failure up to `failback.maxBackoffMs`. Default 10 s. */
+  readonly retryDelayMs: number;
+  /** With no active uplink at start-up, how long to wait for better-priority uplinks still `unknown`. Default 5 s. */
+  readonly startupGraceMs: number;
+}
+
+/** Every engine setting. */
+export interface Settings {
+  readonly probe: ProbeSettings;
+  readonly health: HealthSettings;
+  readonly failback: FailbackSettings;
+  readonly dampening: DampeningSettings;
+  readonly switch: SwitchSettings;
+}
+
+/** Settings as a caller gives them: any field may be left out. */
+export interface SettingsInput {
+  readonly probe?: Partial<ProbeSettings> | undefined;
+  readonly health?: Uplink['health'];
+  readonly failback?: Partial<FailbackSettings> | undefined;
+  readonly dampening?: Partial<DampeningSettings> | undefined;
+  readonly switch?: Partial<SwitchSettings> | undefined;
+}
+
+/** The defaults. The README explains each choice. */
+export const DEFAULT_SETTINGS: Settings = Object.freeze({
+  probe: Object.freeze({
+    intervalMs: 500,
+    failureIntervalMs: 200,
+    recoveryIntervalMs: 500,
+    timeoutMs: 'auto',
+    minTimeoutMs: 200,
+    maxTimeoutMs: 1000,
+    reliability: 1,
+    jitterPct: 5,
+  }),
+  health: Object.freeze({
+    down: 4,
+    up: 6,
+    window: 20,
+    lossPct: Object.freeze({ fail: 40, recover: 10 }),
+    latencyMs: Object.freeze({ fail: 800, recover: 400 }),
+    jitterMs: Object.freeze({ fail: 200, recover: 100 }),
+    initialState: 'unknown',
+  }),
+  failback: Object.freeze({
+    mode: 'auto',
+    delayMs: 60_000,
+    window: null,
+    timeZone: null,
+    minDwellMs: 30_000,
+    trialWindowMs: 30_000,
+    maxBackoffMs: 15 * 60_000,
+  }),
+  dampening: Object.freeze({
+    enabled: true,
+    penalty: 1000,
+    halfLifeMs: 60_000,
+    suppress: 2000,
+    reuse: 750,
+    maxSuppressMs: 15 * 60_000,
+  }),
+  switch: Object.freeze({
+    activateTimeoutMs: 30_000,
+    verifyTimeoutMs: 3000,
+    hookTimeoutMs: 10_000,
+    retryDelayMs: 10_000,
+    startupGraceMs: 5000,
+  }),
+});
+
+function mergeHealth(base: HealthSettings, over: Uplink['health']): HealthSettings {
+  if (!over) return base;
+  return {
+    ...base,
+    ...over,
+    lossPct: { ...base.lossPct, ...over.lossPct },
+    latencyMs: { ...base.latencyMs, ...over.latencyMs },
+    jitterMs: { ...base.jitterMs, ...over.jitterMs },
+  };
+}
+
+/** The probe and health settings that apply to one uplink. */
+export interface UplinkSettings {
+  readonly probe: ProbeSettings;
+  readonly health: HealthSettings;
+}
+
+/** Merges an uplink's overrides over the global settings. */
+export function settingsForUplink(settings: Settings, uplink: Uplink): UplinkSettings {
+  return {
+    probe: { ...settings.probe, ...uplink.probe },
+    health: mergeHealth(settings.health, uplink.health),
+  };
+}
+
+class IssueList {
+  readonly issues: ConfigIssue[] = [];
+  add(path: string, message: string): void {
+    this.issues.push({ path, message });
+  }
+  integer(path: string, value: unknown, min: number, max: number): void {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+      this.add(path, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  number(path: string, value: unknown, min: number, max: number): void {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+      this.add(path, `must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  oneOf(path: string, value: unknown, allowed: readonly string[]): void {
+    if (typeof value !== 'string' || !allowed.includes(value))
+      this.add(path, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+}
+
+const HOUR = 3_600_000;
+
+function checkProbe(list: IssueList, p: ProbeSettings, at: string): void {
+  list.integer(`${at}.intervalMs`, p.intervalMs, 10, HOUR);
+  list.integer(`${at}.failureIntervalMs`, p.failureIntervalMs, 10, HOUR);
+  list.integer(`${at}.recoveryIntervalMs`, p.recoveryIntervalMs, 10, HOUR);
+  if (p.timeoutMs !== 'auto') list.integer(`${at}.timeoutMs`, p.timeoutMs, 1, 60_000);
+  list.integer(`${at}.minTimeoutMs`, p.minTimeoutMs, 1, 60_000);
+  list.integer(`${at}.maxTimeoutMs`, p.maxTimeoutMs, 1, 60_000);
+  if (p.minTimeoutMs > p.maxTimeoutMs) list.add(`${at}.minTimeoutMs`, 'must not exceed maxTimeoutMs');
+  list.integer(`${at}.reliability`, p.reliability, 1, 64);
+  list.number(`${at}.jitterPct`, p.jitterPct, 0, 50);
+}
+
+function checkThreshold(list: IssueList, t: Threshold, at: string, max: number): void {
+  list.number(`${at}.fail`, t.fail, 0, max);
+  list.number(`${at}.recover`, t.recover, 0, max);
+  if (t.recover > t.fail) list.add(`${at}.recover`, `must not exceed fail (${t.fail})`);
+}
+
+function checkHealth(list: IssueList, h: HealthSettings, at: string): void {
+  list.integer(`${at}.down`, h.down, 1, 100);
+  list.integer(`${at}.up`, h.up, 1, 100);
+  list.integer(`${at}.window`, h.window, 1, 1000);
+  checkThreshold(list, h.lossPct, `${at}.lossPct`, 100);
+  checkThreshold(list, h.latencyMs, `${at}.latencyMs`, 60_000);
+  checkThreshold(list, h.jitterMs, `${at}.jitterMs`, 60_000);
+  list.oneOf(`${at}.initialState`, h.initialState, ['unknown', 'down']);
+}
+
+function checkFailback(list: IssueList, f: FailbackSettings): void {
+  list.oneOf('failback.mode', f.mode, ['auto', 'manual', 'disabled']);
+  list.integer('failback.delayMs', f.delayMs, 0, 24 * HOUR);
+  if (f.window !== null && (typeof f.window !== 'string' || !parseDailyWindow(f.window)))
+    list.add('failback.window', `must be HH:MM-HH:MM with different start and end, got ${JSON.stringify(f.window)}`);
+  if (f.timeZone !== null && (typeof f.timeZone !== 'string' || !isValidTimeZone(f.timeZone)))
+    list.add('failback.timeZone', `is not a known time zone: ${JSON.stringify(f.timeZone)}`);
+  list.integer('failback.minDwellMs', f.minDwellMs, 0, 24 * HOUR);
+  list.integer('failback.trialWindowMs', f.trialWindowMs, 100, 24 * HOUR);
+  list.integer('failback.maxBackoffMs', f.maxBackoffMs, 0, 7 * 24 * HOUR);
+}
+
+function checkDampening(list: IssueList, d: DampeningSettings): void {
+  if (typeof d.enabled !== 'boolean') list.add('dampening.enabled', 'must be true or false');
+  list.number('dampening.penalty', d.penalty, 1, 1e6);
+  list.integer('dampening.halfLifeMs', d.halfLifeMs, 1000, 24 * HOUR);
+  list.number('dampening.suppress', d.suppress, 1, 1e9);
+  list.number('dampening.reuse', d.reuse, 1, 1e9);
+  if (d.reuse >= d.suppress) list.add('dampening.reuse', `must be below suppress (${d.suppress})`);
+  list.integer('dampening.maxSuppressMs', d.maxSuppressMs, d.halfLifeMs, 7 * 24 * HOUR);
+}
+
+function checkSwitch(list: IssueList, s: SwitchSettings): void {
+  list.integer('switch.activateTimeoutMs', s.activateTimeoutMs, 1, 24 * HOUR);
+  list.integer('switch.verifyTimeoutMs', s.verifyTimeoutMs, 1, HOUR);
+  list.integer('switch.hookTimeoutMs', s.hookTimeoutMs, 1, HOUR);
+  list.integer('switch.retryDelayMs', s.retryDelayMs, 0, 24 * HOUR);
+  list.integer('switch.startupGraceMs', s.startupGraceMs, 0, HOUR);
+}
+
+/**
+ * Fills defaults and validates. Throws a {@link ConfigError} listing every
+ * problem with its path.
+ *
+ * @example
+ * ```ts
+ * const settings = resolveSettings({ failback: { mode: 'manual' } });
+ * ```
+ */
+export function resolveSettings(input: SettingsInput = {}): Settings {
+  const d = DEFAULT_SETTINGS;
+  const settings: Settings = {
+    probe: { ...d.probe, ...input.probe },
+    health: mergeHealth(d.health, input.health),
+    failback: { ...d.failback, ...input.failback },
+    dampening: { ...d.dampening, ...input.dampening },
+    switch: { ...d.switch, ...input.switch },
+  };
+  const list = new IssueList();
+  checkProbe(list, settings.probe, 'probe');
+  checkHealth(list, settings.health, 'health');
+  checkFailback(list, settings.failback);
+  checkDampening(list, settings.dampening);
+  checkSwitch(list, settings.switch);
+  if (list.issues.length > 0) throw new ConfigError(list.issues);
+  return settings;
+}
+
+/**
+ * Validates a set of uplinks against resolved settings (ids, priorities,
+ * targets, and each uplink's merged overrides). Throws a {@link ConfigError}
+ * listing every problem.
+ */
+export function validateUplinks(uplinks: readonly Uplink[], settings: Settings): void {
+  const list = new IssueList();
+  if (uplinks.length === 0) list.add('uplinks', 'at least one uplink is required');
+  const seen = new Set<string>();
+  uplinks.forEach((u, i) => {
+    const at = `uplinks[${i}]`;
+    if (typeof u.id !== 'string' || !UPLINK_ID_PATTERN.test(u.id))
+      list.add(`${at}.id`, `must be 1-32 characters of a-z, 0-9, _ or -, got ${JSON.stringify(u.id)}`);
+    else if (seen.has(u.id)) list.add(`${at}.id`, `duplicate uplink id "${u.id}"`);
+    else seen.add(u.id);
+    list.integer(`${at}.priority`, u.priority, 0, 1_000_000);
+    if (!Array.isArray(u.targets) || u.targets.length === 0) {
+      list.add(`${at}.targets`, 'at least one target is required');
+      return;
+    }
+    u.targets.forEach((t, j) => {
+      if (typeof t !== 'string' || t.trim() === '') list.add(`${at}.targets[${j}]`, 'must be a non-empty string');
+    });
+    if (new Set(u.targets).size !== u.targets.length) list.add(`${at}.targets`, 'lists a target twice');
+    const merged = settingsForUplink(settings, u);
+    checkProbe(list, merged.probe, `${at}.probe`);
+    checkHealth(list, merged.health, `${at}.health`);
+    if (merged.probe.reliability > u.targets.length)
+      list.add(
+        `${at}.probe.reliability`,
+        `is ${merged.probe.reliability} but the uplink has only ${u.targets.length} target(s): no round could ever pass`,
+      );
+  });
+  if (list.issues.length > 0) throw new ConfigError(list.issues);
+}
