@@ -116,6 +116,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       probe: this.probe,
       hooks: options.hooks,
       settings: this.settings,
+      uplinks: this.uplinks,
       health: (id) => this.healthOf(id),
       role: () => this.role,
       onStart: (e) => this.emit('switch:start', e),
@@ -471,15 +472,22 @@ export class Engine extends EventEmitter<EngineEvents> {
     return outcome;
   }
 
+  /** Records that traffic now flows through `to` after a switch that left `request.from`. */
+  private moveActive(request: SwitchRequest, now: number): void {
+    const from = request.from?.id ?? null;
+    this.ledger.setActive(request.to.id, now, true);
+    if (!this.standbyProbing && from && this.healthOf(from).state === 'down' && !this.ledger.blockedUntil(from, now)) {
+      // A dark uplink we leave because it died is tried again after the failback delay
+      // (doubling while its trials keep failing; a passed trial or switch clears the count).
+      this.ledger.block(from, now, this.settings.failback.delayMs, this.settings.failback.maxBackoffMs);
+    }
+  }
+
   private switched(request: SwitchRequest, event: SwitchDoneEvent): void {
     const now = this.clock.now();
     const to = request.to.id;
     const from = request.from?.id ?? null;
-    this.ledger.setActive(to, now, true);
-    if (!this.standbyProbing && from && request.reason === 'failover') {
-      // A dark uplink we leave because it died is tried again after the failback delay.
-      this.ledger.block(from, now, this.settings.failback.delayMs, this.settings.failback.maxBackoffMs, true);
-    }
+    this.moveActive(request, now);
     if (request.trial) this.beginTrial(request, event.id, now);
     else this.ledger.unblock(to);
     this.syncProbers();
@@ -495,20 +503,16 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private async switchFailed(request: SwitchRequest, event: SwitchFailedEvent, activated: boolean): Promise<void> {
     const now = this.clock.now();
-    const { retryDelayMs } = this.settings.switch;
-    const base = request.trial && !this.standbyProbing ? this.settings.failback.delayMs : retryDelayMs;
+    const base =
+      request.trial && !this.standbyProbing ? this.settings.failback.delayMs : this.settings.switch.retryDelayMs;
     this.ledger.block(request.to.id, now, base, this.settings.failback.maxBackoffMs);
-    if (activated) {
-      this.ledger.setActive(request.to.id, now, true);
-    } else {
-      // The adapter promises make-before-break, but trust the system over the promise.
-      const found = await this.adapterCall('re-reading the active uplink', () => this.adapter.discover(this.uplinks));
-      if (found && this.health.has(found) && found !== this.ledger.active) {
-        this.warn(
-          new WanwatchError('E_ADAPTER', `after the failed switch the active uplink is ${found}`, { uplink: found }),
-        );
-        this.ledger.setActive(found, this.clock.now(), true);
-      }
+    // Whatever the adapter promised, ask the system where the default route is now.
+    const found = await this.adapterCall('re-reading the active uplink', () => this.adapter.discover(this.uplinks));
+    const holder = found && this.health.has(found) ? found : activated ? request.to.id : this.ledger.active;
+    if (holder === request.to.id) this.moveActive(request, this.clock.now());
+    else if (holder !== this.ledger.active) {
+      this.warn(new WanwatchError('E_ADAPTER', `after the failed switch the active uplink is ${holder ?? 'none'}`));
+      this.ledger.setActive(holder, this.clock.now(), true);
     }
     this.reportFailure({ ...event, active: this.ledger.active });
     this.syncProbers();

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { running, rig, uplinks, TARGETS, type Rig } from './helpers.js';
+import { cleanupRigs, running, rig, uplinks, TARGETS, type Rig } from './helpers.js';
 
 describe('engine: failover', () => {
-  let r: Rig | undefined;
-  afterEach(async () => {
-    await r?.stop();
-    r = undefined;
-  });
+  let r: Rig;
+  afterEach(cleanupRigs);
 
   it('carries no traffic before an uplink passes its probes, then starts on the preferred one', async () => {
     r = rig();
@@ -14,7 +11,7 @@ describe('engine: failover', () => {
     assert.equal(r.engine.status().active, null);
     await r.tick(1_000);
     assert.equal(r.net.route, null, 'one good round is not enough to trust an uplink');
-    await r.until(() => r!.engine.status().active !== null, 10_000);
+    await r.until(() => r.engine.status().active !== null, 10_000);
     assert.equal(r.engine.status().active, 'fiber');
     assert.equal(r.net.route, 'fiber');
     assert.equal(r.switches[0]?.reason, 'initial');
@@ -24,9 +21,9 @@ describe('engine: failover', () => {
     r = rig();
     r.net.set('fiber', { rttMs: 350, jitterMs: 1 });
     await r.engine.start();
-    await r.until(() => r!.engine.status().uplinks.some((u) => u.state === 'up'), 10_000);
+    await r.until(() => r.engine.status().uplinks.some((u) => u.state === 'up'), 10_000);
     assert.equal(r.engine.status().uplinks.find((u) => u.state === 'up')?.id, 'lte', 'lte is measured first');
-    await r.until(() => r!.engine.status().active !== null, 10_000);
+    await r.until(() => r.engine.status().active !== null, 10_000);
     assert.equal(r.engine.status().active, 'fiber');
     assert.equal(r.switches.length, 1);
   });
@@ -36,7 +33,7 @@ describe('engine: failover', () => {
     await r.tick(5_000);
     const t0 = Date.now();
     r.net.set('fiber', { dead: true });
-    const took = await r.until(() => r!.engine.status().active === 'lte', 5_000);
+    const took = await r.until(() => r.engine.status().active === 'lte', 5_000);
     assert.equal(r.engine.status().active, 'lte');
     assert.ok(took <= 1_500, `failover took ${took} ms`);
     const sw = r.switches.at(-1)!;
@@ -50,7 +47,7 @@ describe('engine: failover', () => {
     r = await running();
     await r.tick(5_000);
     r.net.setCarrier('fiber', 'down');
-    const took = await r.until(() => r!.engine.status().active === 'lte', 2_000, 1);
+    const took = await r.until(() => r.engine.status().active === 'lte', 2_000, 1);
     assert.ok(took <= 50, `carrier failover took ${took} ms`);
     const state = r.states.find((s) => s.uplink === 'fiber' && s.to === 'down');
     assert.match(state?.reason ?? '', /carrier/);
@@ -73,14 +70,14 @@ describe('engine: failover', () => {
     await r.tick(5 * 60_000);
     assert.equal(r.engine.status().active, 'fiber');
     r.net.set('fiber', { dead: true });
-    const took = await r.until(() => r!.engine.status().active === 'lte', 5_000);
+    const took = await r.until(() => r.engine.status().active === 'lte', 5_000);
     assert.ok(took <= 1_500, `took ${took} ms`);
   });
 
   it('fails over when loss stays beyond the failure threshold even though some probes answer', async () => {
     r = await running();
     r.net.set('fiber', { lossPct: 70 });
-    await r.until(() => r!.engine.status().active === 'lte', 60_000);
+    await r.until(() => r.engine.status().active === 'lte', 60_000);
     assert.equal(r.engine.status().active, 'lte');
     const down = r.states.find((s) => s.uplink === 'fiber' && s.to === 'down');
     assert.ok(down, 'fiber went down');
@@ -89,7 +86,7 @@ describe('engine: failover', () => {
   it('fails over when latency climbs beyond the failure threshold', async () => {
     r = await running({ settings: { probe: { timeoutMs: 2000 } } });
     r.net.set('fiber', { rttMs: 950, jitterMs: 10 });
-    await r.until(() => r!.engine.status().active === 'lte', 60_000);
+    await r.until(() => r.engine.status().active === 'lte', 60_000);
     assert.equal(r.engine.status().active, 'lte');
     const down = r.states.find((s) => s.uplink === 'fiber' && s.to === 'down');
     assert.match(down?.reason ?? '', /latency|jitter/);
@@ -110,7 +107,7 @@ describe('engine: failover', () => {
     r.net.set('dsl', { dead: true });
     await r.tick(5_000);
     r.net.set('fiber', { dead: true });
-    await r.until(() => r!.engine.status().active === 'lte', 5_000);
+    await r.until(() => r.engine.status().active === 'lte', 5_000);
     assert.deepEqual(
       r.switches.map((s) => s.to),
       ['fiber', 'lte'],
@@ -146,7 +143,7 @@ describe('engine: failover', () => {
     await r.tick(30_000);
     assert.equal(r.engine.status().active, 'fiber', 'IPv6 alone keeps the uplink up');
     r.net.set('fiber', { dead: true });
-    await r.until(() => r!.engine.status().active === 'lte', 5_000);
+    await r.until(() => r.engine.status().active === 'lte', 5_000);
     assert.equal(r.engine.status().active, 'lte');
   });
 

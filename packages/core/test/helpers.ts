@@ -34,6 +34,8 @@ export interface Rig {
   tick(ms: number): Promise<void>;
   /** Advances fake time until `done()` or `maxMs` elapsed; returns the time taken. */
   until(done: () => boolean, maxMs: number, stepMs?: number): Promise<number>;
+  /** Awaits `work` (e.g. an operator command) while advancing fake time. */
+  settle<T>(work: Promise<T>, maxMs?: number): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,13 @@ export interface RigOptions {
   engine?: Partial<EngineOptions>;
   /** Start time of the fake clock (ms since epoch). */
   now?: number;
+}
+
+const live: Rig[] = [];
+
+/** Stops every rig a test built, even one whose set-up failed half-way. Call from `afterEach`. */
+export async function cleanupRigs(): Promise<void> {
+  for (const r of live.splice(0)) await r.stop();
 }
 
 /** Builds (does not start) an engine on a simulated network under fake timers. */
@@ -82,7 +91,17 @@ export function rig(options: RigOptions = {}): Rig {
     while (!done() && Date.now() - start < maxMs) await clock.tickAsync(stepMs);
     return Date.now() - start;
   };
-  return {
+  const settle = async <T>(work: Promise<T>, maxMs = 120_000): Promise<T> => {
+    let done = false;
+    const tracked = work.finally(() => {
+      done = true;
+    });
+    tracked.catch(() => undefined);
+    await until(() => done, maxMs, 5);
+    if (!done) throw new Error(`still pending after ${maxMs} ms of fake time`);
+    return tracked;
+  };
+  const built: Rig = {
     clock,
     net,
     engine,
@@ -93,11 +112,17 @@ export function rig(options: RigOptions = {}): Rig {
     states,
     tick,
     until,
+    settle,
     stop: async () => {
-      await engine.stop();
-      clock.restore();
+      try {
+        await settle(engine.stop());
+      } finally {
+        clock.restore();
+      }
     },
   };
+  live.push(built);
+  return built;
 }
 
 /** Builds and starts a rig and lets every uplink become `up` (and the initial switch happen). */

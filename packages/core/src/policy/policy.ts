@@ -12,9 +12,10 @@
  * 2. The active uplink is `down`, forbidden by the operator, or blocked after
  *    its switch failed verification: leave it at once for the best
  *    candidate. Candidates in order: `up`, then `degraded`, then (dark
- *    standby only) not yet measured; dampened or backed-off uplinks only as a
- *    last resort, and after them a `down` uplink that still answers (poor
- *    beats dead). With no candidate, keep the current route and say so.
+ *    standby only) not yet measured; dampened uplinks only as a last resort,
+ *    and after them a `down` uplink that still answers (poor beats dead). An
+ *    uplink backed off after a failed switch waits out its back-off. With no
+ *    candidate, keep the current route and say so.
  * 3. A better uplink is usable again: fail back according to the mode —
  *    `auto` after it has been `up` for the failback delay counted from the
  *    later of its recovery and the last switch, no sooner than the minimum
@@ -139,10 +140,12 @@ function failoverCandidate(input: PolicyInput, exclude: string | null): PolicyUp
     fresh.filter((u) => u.state === 'up'),
     fresh.filter((u) => u.state === 'degraded'),
     input.standbyProbing ? [] : fresh.filter((u) => u.state === 'unknown'),
-    pool.filter((u) => u.state === 'up' && (u.suppressed || isBlocked(u, now))),
-    pool.filter((u) => u.state === 'degraded' && (u.suppressed || isBlocked(u, now))),
+    // Dampened uplinks only as a last resort. A backed-off one is never retried
+    // early: its activation just failed, and retrying at once would be a storm.
+    pool.filter((u) => u.state === 'up' && u.suppressed && !isBlocked(u, now)),
+    pool.filter((u) => u.state === 'degraded' && u.suppressed && !isBlocked(u, now)),
     // Down for poor quality still beats an uplink that does not answer at all.
-    pool.filter((u) => u.state === 'down' && u.answering),
+    pool.filter((u) => u.state === 'down' && u.answering && !isBlocked(u, now)),
   ];
   for (const tier of tiers) {
     const choice = best(tier, pinned);

@@ -64,10 +64,10 @@ export class Ledger {
 
   /**
    * Backs `id` off: `baseMs` after the first failure, doubling per further
-   * failure, at most `capMs`. `fresh` starts the count again.
+   * failure, at most `capMs`. The count lasts until {@link unblock}.
    */
-  block(id: string, now: number, baseMs: number, capMs: number, fresh = false): BlockRecord {
-    const failures = (fresh ? 0 : (this.blocks.get(id)?.failures ?? 0)) + 1;
+  block(id: string, now: number, baseMs: number, capMs: number): BlockRecord {
+    const failures = (this.blocks.get(id)?.failures ?? 0) + 1;
     const record = { failures, until: now + Math.min(capMs, baseMs * 2 ** (failures - 1)) };
     this.blocks.set(id, record);
     return record;

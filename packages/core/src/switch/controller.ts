@@ -1,7 +1,8 @@
 /**
- * One switch transaction: `pre` hook → `adapter.activate` → verification
- * (a probe round through the default route must pass) → `post` hook. Every
- * step has a time limit. The controller reports what happened; the engine
+ * One switch transaction: `pre` hook → `adapter.activate` → verification →
+ * `post` hook. Verification asks the adapter which uplink now holds the
+ * default route (it must be the new one) and then needs a probe round along
+ * the default route to pass. Every step has a time limit. The controller reports what happened; the engine
  * decides what follows (persist, roll back, try the next uplink).
  *
  * Hooks never block a switch: a failing or hanging hook is reported as a
@@ -42,6 +43,7 @@ export interface SwitchDeps {
   readonly probe: Probe;
   readonly hooks: HookRunner | undefined;
   readonly settings: Settings;
+  readonly uplinks: readonly Uplink[];
   health(id: string): UplinkHealth;
   role(): Role;
   onStart(event: SwitchStartEvent): void;
@@ -104,14 +106,21 @@ export class SwitchController {
     }
   }
 
-  /** Probe rounds along the default route until one passes; resolves with the fastest RTT. */
+  /** Confirms the route moved, then probe rounds along it until one passes; resolves with the fastest RTT. */
   private async verify(request: SwitchRequest): Promise<number> {
-    const { clock, settings } = this.deps;
+    const { clock, settings, adapter } = this.deps;
     const uplink = request.to;
     const health = this.deps.health(uplink.id);
     const probeSettings = health.settings.probe;
     const limit = request.trial ? settings.failback.trialWindowMs : settings.switch.verifyTimeoutMs;
     const deadline = clock.now() + limit;
+    const holder = await withTimeout(clock, adapter.discover(this.deps.uplinks), limit, 'reading the active uplink');
+    if (holder !== uplink.id)
+      throw new WanwatchError(
+        'E_VERIFY_FAILED',
+        `after activating ${uplink.id} the default route belongs to ${holder ?? 'no uplink'}`,
+        { uplink: uplink.id },
+      );
     let lastErrors = 'no round completed';
     for (let i = 0; i < MAX_VERIFY_ROUNDS && clock.now() < deadline; i++) {
       const roundStart = clock.now();

@@ -22,6 +22,11 @@ export interface LinkConditions {
   readonly dead: boolean;
   /** Targets that never answer while others do. */
   readonly silentTargets: readonly string[];
+  /**
+   * False: probes out of the uplink's own device answer, but traffic routed
+   * through it as the default route does not (a missing NAT rule, say).
+   */
+  readonly forwards: boolean;
 }
 
 /** Healthy defaults: 20 ms ± 2 ms, no loss. */
@@ -31,6 +36,7 @@ export const HEALTHY: LinkConditions = Object.freeze({
   lossPct: 0,
   dead: false,
   silentTargets: [],
+  forwards: true,
 });
 
 /** One recorded `activate` call. */
@@ -84,6 +90,8 @@ export class SimNetwork {
   readonly sent = new Map<string, number>();
   /** Times `activate` was entered while another was running (must stay 0). */
   overlaps = 0;
+  /** HA role calls the adapter received, in order. */
+  readonly roleCalls: ('backup' | 'master')[] = [];
   readonly probe: Probe;
   readonly adapter: Adapter;
   private readonly conditions = new Map<string, LinkConditions>();
@@ -104,6 +112,13 @@ export class SimNetwork {
       linkEvents: (listener) => {
         this.linkListeners.add(listener);
         return () => this.linkListeners.delete(listener);
+      },
+      enterBackup: async () => {
+        this.roleCalls.push('backup');
+        this.route = null;
+      },
+      enterMaster: async () => {
+        this.roleCalls.push('master');
       },
       close: async () => undefined,
     };
@@ -189,6 +204,7 @@ export class SimNetwork {
     if (via === null || dark || this.carrier.get(via) === 'down') return answer({ ok: false, error: 'ENETDOWN' }, 0);
     const c = this.conditionsOf(via);
     const timeout = () => answer({ ok: false, error: 'timeout' }, request.timeoutMs);
+    if (request.path === 'default' && !c.forwards) return timeout();
     if (c.dead || c.silentTargets.includes(request.target) || random() * 100 < c.lossPct) return timeout();
     const rtt = Math.max(0.1, c.rttMs + c.jitterMs * Math.sqrt(3) * (2 * random() - 1));
     if (rtt > request.timeoutMs) return timeout();
