@@ -163,9 +163,14 @@ export class FileStateStore implements StateStore {
     return this.serial(async () => {
       try {
         await mkdir(this.dir, { recursive: true, mode: 0o700 });
-        const handle = await open(this.historyFile, 'a', 0o600);
+        const handle = await open(this.historyFile, 'a+', 0o600);
         try {
-          await handle.appendFile(`${JSON.stringify(entry)}\n`);
+          // After a crash mid-append the file may end in a torn line: start a fresh one.
+          const { size } = await handle.stat();
+          const last = Buffer.alloc(1);
+          if (size > 0) await handle.read(last, 0, 1, size - 1);
+          const lead = size > 0 && last[0] !== 0x0a ? '\n' : '';
+          await handle.appendFile(`${lead}${JSON.stringify(entry)}\n`);
           await handle.datasync();
         } finally {
           await handle.close();

@@ -162,7 +162,7 @@ export class SwitchController {
 
   private side(uplink: Uplink): HookSide {
     const snap = this.deps.health(uplink.id).snapshot();
-    return { uplink, state: snap.state, metrics: snap.metrics };
+    return { uplink, state: snap.state, reason: snap.reason, metrics: snap.metrics };
   }
 
   private async hook(

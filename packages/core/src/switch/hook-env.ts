@@ -13,6 +13,7 @@
  * | `WANWATCH_FROM_INTERFACE`, `WANWATCH_TO_INTERFACE` | devices, when configured |
  * | `WANWATCH_FROM_GATEWAY`, `WANWATCH_TO_GATEWAY` | gateways, when configured |
  * | `WANWATCH_FROM_STATE`, `WANWATCH_TO_STATE` | `unknown`, `up`, `degraded`, `down` |
+ * | `WANWATCH_FROM_REASON`, `WANWATCH_TO_REASON` | why the uplink is in that state, in words |
  * | `WANWATCH_FROM_RTT_MS`, `WANWATCH_TO_RTT_MS` | deciding mean RTT, empty if unmeasured |
  * | `WANWATCH_FROM_LOSS_PCT`, `WANWATCH_TO_LOSS_PCT` | deciding loss |
  * | `WANWATCH_FROM_JITTER_MS`, `WANWATCH_TO_JITTER_MS` | deciding jitter |
@@ -31,6 +32,8 @@ import type { Uplink, UplinkState } from '../uplink.js';
 export interface HookSide {
   readonly uplink: Uplink;
   readonly state: UplinkState;
+  /** Why the uplink is in that state. */
+  readonly reason: string;
   readonly metrics: UplinkMetrics;
 }
 
@@ -57,6 +60,7 @@ function side(prefix: 'FROM' | 'TO', s: HookSide | null): Record<string, string>
     [`WANWATCH_${prefix}_INTERFACE`]: s?.uplink.interface ?? '',
     [`WANWATCH_${prefix}_GATEWAY`]: s?.uplink.gateway ?? '',
     [`WANWATCH_${prefix}_STATE`]: s?.state ?? '',
+    [`WANWATCH_${prefix}_REASON`]: s?.reason ?? '',
     [`WANWATCH_${prefix}_RTT_MS`]: num(s?.metrics.rttMs ?? null),
     [`WANWATCH_${prefix}_LOSS_PCT`]: num(s?.metrics.lossPct ?? null),
     [`WANWATCH_${prefix}_JITTER_MS`]: num(s?.metrics.jitterMs ?? null),
