@@ -83,6 +83,13 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly health = new Map<string, UplinkHealth>();
   private readonly probers = new Map<string, UplinkProber>();
   private readonly ledger: Ledger;
+  /**
+   * Uplinks to leave when anything else is usable: `path` — their own probes
+   * pass but traffic along the default route did not (until a switch to them
+   * verifies); `trial` — their trial or verification failed while they were
+   * not healthy (forgiven once they prove `up`).
+   */
+  private readonly broken = new Map<string, 'path' | 'trial'>();
   private readonly controller: SwitchController;
   private readonly unsubscribe: (() => void)[] = [];
   private role: Role = 'master';
@@ -328,6 +335,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private onStateChange(change: StateChange): void {
+    if (change.to === 'up' && this.broken.get(change.uplink) === 'trial') this.broken.delete(change.uplink);
     const metrics = this.healthOf(change.uplink).snapshot().metrics;
     this.emit('uplink:state', { ...change, metrics });
     this.record({
@@ -382,6 +390,7 @@ export class Engine extends EventEmitter<EngineEvents> {
           blockedUntil: this.ledger.blockedUntil(u.id, now),
           forbidden: this.ledger.forbidden.has(u.id),
           answering: snap.answering,
+          broken: this.broken.has(u.id),
         };
       }),
       active: this.ledger.active,
@@ -488,6 +497,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const to = request.to.id;
     const from = request.from?.id ?? null;
     this.moveActive(request, now);
+    this.broken.delete(to);
     if (request.trial) this.beginTrial(request, event.id, now);
     else this.ledger.unblock(to);
     this.syncProbers();
@@ -506,6 +516,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     const base =
       request.trial && !this.standbyProbing ? this.settings.failback.delayMs : this.settings.switch.retryDelayMs;
     this.ledger.block(request.to.id, now, base, this.settings.failback.maxBackoffMs);
+    if (activated) {
+      // Own probes pass but the default route does not: the path is broken (a missing NAT
+      // rule, say) until a switch to it verifies. Otherwise the uplink is just unhealthy,
+      // forgiven like a failed trial once it proves up.
+      const ownPass = ['up', 'degraded'].includes(this.healthOf(request.to.id).state);
+      this.broken.set(request.to.id, ownPass ? 'path' : 'trial');
+    }
     // Whatever the adapter promised, ask the system where the default route is now.
     const found = await this.adapterCall('re-reading the active uplink', () => this.adapter.discover(this.uplinks));
     const holder = found && this.health.has(found) ? found : activated ? request.to.id : this.ledger.active;
@@ -565,6 +582,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (state !== 'down' && now < trial.deadline) return;
     this.endTrial();
     this.ledger.block(trial.uplink, now, this.settings.failback.delayMs, this.settings.failback.maxBackoffMs);
+    if (state !== 'down') this.broken.set(trial.uplink, 'trial');
     const r = trial.request;
     const why =
       state === 'down'
@@ -765,6 +783,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         suppressed: p.suppressed,
         reuseAt: p.reuseAt,
         blockedUntil: this.ledger.blockedUntil(u.id, now),
+        broken: this.broken.get(u.id) ?? null,
         pinned: this.ledger.pinned === u.id,
         forbidden: this.ledger.forbidden.has(u.id),
       };

@@ -19,6 +19,8 @@ export interface UplinkStatus extends HealthSnapshot {
   readonly reuseAt: number | null;
   /** Backed off after a failed switch or trial until then, if at all. */
   readonly blockedUntil: number | null;
+  /** `path`: its own probes pass but its default path failed verification; `trial`: its trial or verification failed while it was unhealthy (forgiven once up). Left when anything else is usable. */
+  readonly broken: 'path' | 'trial' | null;
   readonly pinned: boolean;
   readonly forbidden: boolean;
 }

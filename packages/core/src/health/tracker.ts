@@ -20,12 +20,17 @@
  * at least half of `window` (one lost probe of two is not "50 % loss"); a
  * hard outage is still seen at once through the answered count.
  *
- * States change only after a streak of rounds:
- * - `up` → `down` after `down` bad rounds in a row; `up` → `degraded` after
- *   `down` rounds in a row that were not good;
- * - `degraded` → `down` after `down` bad rounds; → `up` after `up` good rounds;
- * - `down`/`unknown` → `up` after `up` good rounds; `unknown` → `down` after
- *   `down` bad rounds;
+ * States change only after a streak of rounds. An outage round (too few
+ * answers, or no carrier) is urgent; a round that is bad only for quality is
+ * not, and quality-only changes wait a whole window: consecutive windows
+ * share all but one round of samples, so a shorter streak would turn one
+ * unlucky run of losses (or a link sitting at a threshold) into a switch.
+ * - `up`/`degraded` → `down` after `down` outage rounds in a row, or
+ *   `window` bad rounds in a row;
+ * - `up` → `degraded` after `window` rounds in a row that were not good;
+ *   `degraded` → `up` after `window` good rounds;
+ * - `down`/`unknown` → `up` after `up` good rounds; `unknown` → `down` like
+ *   `up`;
  * - `unknown`, or `down` after an outage, → `degraded` after `up` rounds in
  *   a row that were not bad. An uplink that went down for quality comes back
  *   only within the recovery thresholds (hysteresis: at 30 % loss with the
@@ -82,7 +87,7 @@ export interface HealthSnapshot {
   /** Why the current state began. */
   readonly reason: string;
   readonly carrier: 'up' | 'down' | 'unknown';
-  /** The last round had enough answers (a `down` uplink may still pass traffic, only badly). */
+  /** Not in an outage (fewer than `down` rounds in a row without answers): a `down` uplink may still pass traffic, only badly. */
   readonly answering: boolean;
   readonly phase: HealthPhase;
   /** Level of the last round, null before the first. */
@@ -158,7 +163,8 @@ export class UplinkHealth {
   private carrier: 'up' | 'down' | 'unknown' = 'unknown';
   private lastLevel: RoundLevel | null = null;
   private lastBadWasOutage = false;
-  private answering = false;
+  /** Consecutive rounds without enough answers (or without carrier). */
+  private outageStreak = 0;
   /** Why the uplink last went down: decides whether recovery starts from clean windows. */
   private downCause: 'outage' | 'quality' = 'outage';
   private bad = 0;
@@ -233,7 +239,7 @@ export class UplinkHealth {
     const { level, why, outage } = this.levelOf(results, answered);
     this.lastLevel = level;
     this.lastBadWasOutage = outage;
-    this.answering = !outage;
+    this.outageStreak = outage ? this.outageStreak + 1 : 0;
     this.bumpStreaks(level);
     return this.transition(now, why);
   }
@@ -287,21 +293,28 @@ export class UplinkHealth {
   }
 
   private transition(now: number, why: string): StateChange | null {
-    const { down, up } = this.settings.health;
+    const { down, up, window } = this.settings.health;
     const rounds = (n: number) => `${n} round${n === 1 ? '' : 's'}`;
+    const settle = Math.max(down, up, window);
+    const failed = (): StateChange | null => {
+      if (this.outageStreak >= down) return this.enter('down', now, `${rounds(this.outageStreak)} failed: ${why}`);
+      if (this.bad >= settle) return this.enter('down', now, `${rounds(this.bad)} failed: ${why}`);
+      return null;
+    };
     switch (this.current) {
       case 'up':
-        if (this.bad >= down) return this.enter('down', now, `${rounds(this.bad)} failed: ${why}`);
-        if (this.notGood >= down) return this.enter('degraded', now, `${rounds(this.notGood)} below par: ${why}`);
-        return null;
+        return (
+          failed() ??
+          (this.notGood >= settle ? this.enter('degraded', now, `${rounds(this.notGood)} below par: ${why}`) : null)
+        );
       case 'degraded':
-        if (this.bad >= down) return this.enter('down', now, `${rounds(this.bad)} failed: ${why}`);
-        if (this.good >= up) return this.enter('up', now, `${rounds(this.good)} good`);
-        return null;
+        return failed() ?? (this.good >= settle ? this.enter('up', now, `${rounds(this.good)} good`) : null);
       case 'unknown':
       case 'down':
-        if (this.current === 'unknown' && this.bad >= down)
-          return this.enter('down', now, `${rounds(this.bad)} failed: ${why}`);
+        if (this.current === 'unknown') {
+          const change = failed();
+          if (change) return change;
+        }
         if (this.good >= up) return this.enter('up', now, `${rounds(this.good)} good`);
         if (this.current === 'down' && this.downCause === 'quality') return null;
         if (this.ok >= up) return this.enter('degraded', now, `${rounds(this.ok)} answered, but ${why}`);
@@ -322,7 +335,6 @@ export class UplinkHealth {
   carrierChanged(carrier: 'up' | 'down', now: number): StateChange | null {
     this.carrier = carrier;
     if (carrier === 'up') return null;
-    this.answering = false;
     this.ok = 0;
     this.good = 0;
     if (this.current === 'down') {
@@ -339,7 +351,7 @@ export class UplinkHealth {
   forget(now: number, reason: string): StateChange | null {
     this.bad = this.notGood = this.ok = this.good = 0;
     this.lastLevel = null;
-    this.answering = false;
+    this.outageStreak = 0;
     this.clearWindows();
     if (this.current === 'unknown') return null;
     return this.enter('unknown', now, reason);
@@ -359,7 +371,7 @@ export class UplinkHealth {
       since: this.stateSince,
       reason: this.stateReason,
       carrier: this.carrier,
-      answering: this.answering,
+      answering: this.rounds > 0 && this.carrier !== 'down' && this.outageStreak < this.settings.health.down,
       phase: this.phase(),
       lastLevel: this.lastLevel,
       badStreak: this.bad,

@@ -9,9 +9,9 @@
  * 1. No active uplink (start-up, or after becoming HA master): the best
  *    candidate, but while better-priority uplinks are still `unknown`, wait up
  *    to the start-up grace for their verdict.
- * 2. The active uplink is `down`, forbidden by the operator, or blocked after
- *    its switch failed verification: leave it at once for the best
- *    candidate. Candidates in order: `up`, then `degraded`, then (dark
+ * 2. The active uplink is `down`, forbidden by the operator, or broken (its
+ *    path failed verification, or its trial ran out): leave it at once for
+ *    the best candidate. Candidates in order: `up`, then `degraded`, then (dark
  *    standby only) not yet measured; dampened uplinks only as a last resort,
  *    and after them a `down` uplink that still answers (poor beats dead). An
  *    uplink backed off after a failed switch waits out its back-off. With no
@@ -48,8 +48,10 @@ export interface PolicyUplink {
   readonly blockedUntil: number | null;
   /** Forbidden by the operator. */
   readonly forbidden: boolean;
-  /** Its last round had enough answers: a `down` uplink that answers is poor, not dead. */
+  /** Not in an outage: a `down` uplink that still answers is poor, not dead. */
   readonly answering: boolean;
+  /** Its path failed verification or its trial since it last carried traffic well: leave it when anything else is usable. */
+  readonly broken: boolean;
 }
 
 /** The snapshot the policy decides on. */
@@ -110,7 +112,6 @@ export type Decision =
     };
 
 const isBlocked = (u: PolicyUplink, now: number) => u.blockedUntil !== null && u.blockedUntil > now;
-const isUsableState = (s: UplinkState) => s === 'up' || s === 'degraded';
 
 /** What ranks an uplink: pin, priority, configuration order. */
 export type Ranked = Pick<PolicyUplink, 'id' | 'priority' | 'order'>;
@@ -181,7 +182,7 @@ function stay(
 }
 
 function switchTo(target: PolicyUplink, reason: SwitchReason, detail: string): Decision {
-  return { kind: 'switch', to: target.id, reason, trial: !isUsableState(target.state), detail };
+  return { kind: 'switch', to: target.id, reason, trial: target.state === 'unknown', detail };
 }
 
 function chooseInitial(input: PolicyInput): Decision {
@@ -207,7 +208,7 @@ function chooseInitial(input: PolicyInput): Decision {
 function mustLeave(active: PolicyUplink, input: PolicyInput): { reason: SwitchReason; why: string } | null {
   if (active.state === 'down') return { reason: 'failover', why: `${active.id} is down` };
   if (active.forbidden) return { reason: 'forbid', why: `${active.id} is forbidden by the operator` };
-  if (isBlocked(active, input.now)) return { reason: 'rollback', why: `${active.id} failed its switch or trial` };
+  if (active.broken) return { reason: 'rollback', why: `${active.id} failed its switch verification or trial` };
   return null;
 }
 

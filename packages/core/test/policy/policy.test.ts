@@ -13,6 +13,7 @@ const u = (id: string, priority: number, over: Partial<PolicyUplink> = {}): Poli
   blockedUntil: null,
   forbidden: false,
   answering: true,
+  broken: false,
   ...over,
 });
 const input = (over: Partial<PolicyInput>): PolicyInput => ({
@@ -153,6 +154,21 @@ describe('decide', () => {
     );
     assert.equal(target(due), 'fiber:failback');
     assert.equal(due.kind === 'switch' && due.trial, true);
+  });
+
+  it('leaves a broken active uplink for any usable one, but stays when nothing else is usable', () => {
+    const broken = u('fiber', 10, { broken: true });
+    assert.equal(target(decide(input({ uplinks: [broken, u('lte', 20, { state: 'degraded' })] }))), 'lte:rollback');
+    assert.equal(
+      target(decide(input({ uplinks: [broken, u('lte', 20, { state: 'down', answering: false })] }))),
+      'stay:no-usable-uplink',
+    );
+  });
+
+  it('marks only switches to unmeasured uplinks as trials', () => {
+    const dead = u('fiber', 10, { state: 'down', answering: false });
+    const poor = decide(input({ uplinks: [dead, u('lte', 20, { state: 'down', answering: true })] }));
+    assert.equal(poor.kind === 'switch' && poor.trial, false);
   });
 
   it('does nothing as HA backup', () => {
