@@ -4,7 +4,7 @@
  * probes, adapters, clock, storage, hooks and HA roles come in through the
  * interfaces exported here.
  */
-export { Engine, type EngineOptions } from './engine.js';
+export { Engine, type EngineOptions } from './engine/engine.js';
 export * from './errors.js';
 export type * from './events.js';
 export * from './uplink.js';

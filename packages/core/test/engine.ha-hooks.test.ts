@@ -75,10 +75,10 @@ describe('engine: hooks', () => {
         result: 'ok',
       },
     );
-    assert.match(pre!.env.WANWATCH_TO_RTT_MS!, /^\d+(\.\d)?$/);
+    assert.match(pre.env.WANWATCH_TO_RTT_MS!, /^\d+(\.\d)?$/);
     assert.ok(Number(pre?.env.WANWATCH_FROM_LOSS_PCT) > 0);
-    assert.match(pre?.env.WANWATCH_FROM_REASON ?? '', /rounds failed: 0\/3 targets answered/);
-    assert.ok(!Number.isNaN(Date.parse(pre!.env.WANWATCH_TIME!)));
+    assert.match(pre?.env.WANWATCH_FROM_REASON ?? '', /rounds failed: 0 of 3 targets answered/);
+    assert.ok(!Number.isNaN(Date.parse(pre.env.WANWATCH_TIME!)));
     assert.equal(pre?.env.WANWATCH_SWITCH_ID, post?.env.WANWATCH_SWITCH_ID);
   });
 

@@ -73,7 +73,7 @@ describe('engine: failed switches, restarts and stopping', () => {
     r.net.set('fiber', { dead: true });
     await r.until(() => r.failures.length > 0, 5_000);
     assert.equal(r.failures[0]?.step, 'verify');
-    assert.match(r.failures[0]!.error.message, /default route belongs to fiber/);
+    assert.match(r.failures[0].error.message, /default route belongs to fiber/);
     assert.equal(r.engine.status().active, 'fiber', 'the engine believes the system, not the adapter');
   });
 

@@ -269,7 +269,7 @@ export class UplinkHealth {
     if (this.carrier === 'down') return { level: 'bad', why: 'carrier down', outage: true };
     if (answered < reliability) {
       const errors = [...new Set(results.flatMap((r) => (r.result.ok ? [] : [r.result.error])))];
-      const why = `${answered}/${results.length} targets answered, ${reliability} needed (${errors.join(', ')})`;
+      const why = `${answered} of ${results.length} targets answered, ${reliability} needed: ${errors.join(', ')}`;
       return { level: 'bad', why, outage: true };
     }
     const pooled = [...this.targets.values()].filter((t) => t.pooled).map((t) => t.window.stats());

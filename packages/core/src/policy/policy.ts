@@ -205,7 +205,7 @@ function chooseInitial(input: PolicyInput): Decision {
   return switchTo(choice, 'initial', `no active uplink; ${choice.id} is the best usable (${choice.state})`);
 }
 
-function mustLeave(active: PolicyUplink, input: PolicyInput): { reason: SwitchReason; why: string } | null {
+function mustLeave(active: PolicyUplink): { reason: SwitchReason; why: string } | null {
   if (active.state === 'down') return { reason: 'failover', why: `${active.id} is down` };
   if (active.forbidden) return { reason: 'forbid', why: `${active.id} is forbidden by the operator` };
   if (active.broken) return { reason: 'rollback', why: `${active.id} failed its switch verification or trial` };
@@ -282,7 +282,7 @@ export function decide(input: PolicyInput): Decision {
   if (input.role === 'backup') return stay(input, 'backup-role', 'this box is HA backup; the master owns the uplinks');
   const active = input.uplinks.find((u) => u.id === input.active);
   if (!active) return chooseInitial(input);
-  const leave = mustLeave(active, input);
+  const leave = mustLeave(active);
   if (leave) {
     const candidate = failoverCandidate(input, active.id);
     // A poor (down but answering) uplink only replaces one that does not answer at all.
