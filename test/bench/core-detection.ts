@@ -72,20 +72,32 @@ async function detection(kind: 'blackhole' | 'carrier'): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
-async function falseFailovers(lossPct: number): Promise<{ rounds: number; failovers: number; degradedPct: number }> {
+interface LossRun {
+  rounds: number;
+  failovers: number;
+  /** Why the lossy uplink went down each time: an outage streak or sustained quality. */
+  causes: string[];
+  degradedPct: number;
+}
+
+async function falseFailovers(lossPct: number): Promise<LossRun> {
   const { fake, net, engine } = world(lossPct);
   await engine.start();
   await fake.tickAsync(10_000);
   let rounds = 0;
   let failovers = 0;
+  const causes: string[] = [];
   let degradedSince: number | null = null;
   let degradedMs = 0;
   engine.on('probe', (e) => {
     if (e.uplink === 'fiber') rounds++;
   });
-  engine.on('switch:start', () => failovers++);
+  engine.on('switch:start', (e) => {
+    if (e.reason === 'failover') failovers++;
+  });
   engine.on('uplink:state', (e) => {
     if (e.uplink !== 'fiber') return;
+    if (e.to === 'down') causes.push(e.reason.includes('targets answered') ? 'outage' : 'quality');
     if (e.to === 'degraded') degradedSince = e.at;
     else if (degradedSince !== null) {
       degradedMs += e.at - degradedSince;
@@ -97,7 +109,7 @@ async function falseFailovers(lossPct: number): Promise<{ rounds: number; failov
   for (let h = 0; h < HOURS; h++) await fake.tickAsync(3_600_000);
   if (degradedSince !== null) degradedMs += fake.now - degradedSince;
   await stop(fake, engine);
-  return { rounds, failovers, degradedPct: (100 * degradedMs) / (fake.now - start) };
+  return { rounds, failovers, causes, degradedPct: (100 * degradedMs) / (fake.now - start) };
 }
 
 /** Binomial upper tail P(X ≥ k), X ~ Bin(n, p). */
@@ -137,7 +149,9 @@ async function main(): Promise<void> {
     const r = await falseFailovers(loss);
     const expected10h = perRound * 72_000;
     console.log(
-      `  ${String(loss).padStart(2)} % loss: ${r.rounds.toLocaleString('en')} rounds, ${r.failovers} failover(s); degraded ${r.degradedPct.toFixed(1)} % of the time` +
+      `  ${String(loss).padStart(2)} % loss: ${r.rounds.toLocaleString('en')} rounds, ${r.failovers} failover(s)` +
+        (r.causes.length ? ` (${r.causes.join(', ')})` : '') +
+        `; degraded ${r.degradedPct.toFixed(1)} % of the time` +
         ` | worked out: P(4 lost rounds in a row) = ${perRound.toExponential(2)} per round → ${expected10h.toExponential(2)} per 10 h;` +
         ` P(pooled loss > 40 % in one round) = ${qualityRound.toExponential(2)}, a quality failure needs 20 such rounds in a row`,
     );

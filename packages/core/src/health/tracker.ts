@@ -162,7 +162,6 @@ export class UplinkHealth {
   private stateReason: string;
   private carrier: 'up' | 'down' | 'unknown' = 'unknown';
   private lastLevel: RoundLevel | null = null;
-  private lastBadWasOutage = false;
   /** Consecutive rounds without enough answers (or without carrier). */
   private outageStreak = 0;
   /** Why the uplink last went down: decides whether recovery starts from clean windows. */
@@ -211,7 +210,7 @@ export class UplinkHealth {
   phase(): HealthPhase {
     switch (this.current) {
       case 'up':
-        return this.notGood > 0 ? 'failing' : 'steady';
+        return this.bad > 0 ? 'failing' : 'steady';
       case 'degraded':
         return this.bad > 0 ? 'failing' : this.good > 0 ? 'recovering' : 'steady';
       case 'down':
@@ -238,7 +237,6 @@ export class UplinkHealth {
     this.rounds++;
     const { level, why, outage } = this.levelOf(results, answered);
     this.lastLevel = level;
-    this.lastBadWasOutage = outage;
     this.outageStreak = outage ? this.outageStreak + 1 : 0;
     this.bumpStreaks(level);
     return this.transition(now, why);
@@ -297,8 +295,9 @@ export class UplinkHealth {
     const rounds = (n: number) => `${n} round${n === 1 ? '' : 's'}`;
     const settle = Math.max(down, up, window);
     const failed = (): StateChange | null => {
-      if (this.outageStreak >= down) return this.enter('down', now, `${rounds(this.outageStreak)} failed: ${why}`);
-      if (this.bad >= settle) return this.enter('down', now, `${rounds(this.bad)} failed: ${why}`);
+      if (this.outageStreak >= down)
+        return this.enter('down', now, `${rounds(this.outageStreak)} failed: ${why}`, 'outage');
+      if (this.bad >= settle) return this.enter('down', now, `${rounds(this.bad)} failed: ${why}`, 'quality');
       return null;
     };
     switch (this.current) {
@@ -322,8 +321,8 @@ export class UplinkHealth {
     }
   }
 
-  private enter(to: UplinkState, now: number, reason: string, cause?: 'outage' | 'quality'): StateChange {
-    if (to === 'down') this.downCause = cause ?? (this.lastBadWasOutage ? 'outage' : 'quality');
+  private enter(to: UplinkState, now: number, reason: string, cause: 'outage' | 'quality' = 'outage'): StateChange {
+    if (to === 'down') this.downCause = cause;
     const change: StateChange = { uplink: this.uplink.id, from: this.current, to, reason, at: now };
     this.current = to;
     this.stateSince = now;
