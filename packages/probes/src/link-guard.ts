@@ -23,31 +23,28 @@ export class LinkGuard {
   ) {}
 
   /**
-   * Runs `probe` with a signal that aborts when `device` fails; the result
-   * is then `ENETDOWN`/`ENODEV` at once. `device` null runs it unguarded.
+   * Runs `probe`, but resolves with `ENETDOWN`/`ENODEV` as soon as `device`
+   * fails (the probe itself then ends at its own timeout, unobserved).
+   * `device` null runs it unguarded. Costs one callback per probe: no
+   * AbortController or AbortSignal.any, which a thousand probes a second
+   * would turn into garbage.
    */
-  async run(
-    device: string | null,
-    signal: AbortSignal | undefined,
-    probe: (signal: AbortSignal | undefined) => Promise<ProbeResult>,
-  ): Promise<ProbeResult> {
-    if (device === null) return probe(signal);
-    const controller = new AbortController();
-    let reason: string | null = null;
-    const onFailure = (why: string) => {
-      reason = why;
-      controller.abort();
-    };
+  run(device: string | null, probe: () => Promise<ProbeResult>): Promise<ProbeResult> {
+    if (device === null) return probe();
     const watched = this.watch(device);
-    watched.inFlight.add(onFailure);
-    try {
-      const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
-      const result = await probe(combined);
-      return reason !== null && !result.ok ? fail(reason) : result;
-    } finally {
-      watched.inFlight.delete(onFailure);
-      if (watched.inFlight.size === 0) this.unwatch(device, watched);
-    }
+    return new Promise<ProbeResult>((resolve) => {
+      let done = false;
+      const finish = (result: ProbeResult) => {
+        if (done) return;
+        done = true;
+        watched.inFlight.delete(onFailure);
+        if (watched.inFlight.size === 0) this.unwatch(device, watched);
+        resolve(result);
+      };
+      const onFailure = (why: string) => finish(fail(why));
+      watched.inFlight.add(onFailure);
+      probe().then(finish, (err: unknown) => finish(fail(String(err))));
+    });
   }
 
   private watch(device: string): Watched {
@@ -65,7 +62,7 @@ export class LinkGuard {
   private unwatch(device: string, w: Watched): void {
     if (w.timer) clearInterval(w.timer);
     w.timer = null;
-    this.devices.delete(device);
+    if (this.devices.get(device) === w) this.devices.delete(device);
   }
 
   private check(device: string, w: Watched): void {

@@ -155,16 +155,16 @@ export class WanwatchProbe implements Probe {
     switch (target.kind) {
       case 'icmp': {
         const e = egress(request, target.host, this.links, false);
-        return isResult(e) ? e : this.guard.run(e.device, signal, (s) => this.icmp(e, timeoutMs, s));
+        return isResult(e) ? e : this.guard.run(e.device, () => this.icmp(e, timeoutMs, signal));
       }
       case 'tcp': {
         const e = egress(request, target.host, this.links, true);
-        return isResult(e) ? e : this.guard.run(e.device, signal, (s) => tcpConnect(e, target.port, timeoutMs, s));
+        return isResult(e) ? e : this.guard.run(e.device, () => tcpConnect(e, target.port, timeoutMs, signal));
       }
       case 'dns': {
         const e = egress(request, target.server, this.links, true);
         if (isResult(e)) return e;
-        return this.guard.run(e.device, signal, (s) => dnsQuery(e, target.name, target.type, timeoutMs, s));
+        return this.guard.run(e.device, () => dnsQuery(e, target.name, target.type, timeoutMs, signal));
       }
       case 'http': {
         const host = target.url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -172,7 +172,7 @@ export class WanwatchProbe implements Probe {
         if (address === null) return fail(`dns: cannot resolve ${host}`);
         const e = egress(request, address, this.links, true);
         if (isResult(e)) return e;
-        return this.guard.run(e.device, signal, (s) => httpGet(e, target, timeoutMs, this.options.http ?? {}, s));
+        return this.guard.run(e.device, () => httpGet(e, target, timeoutMs, this.options.http ?? {}, signal));
       }
     }
   }

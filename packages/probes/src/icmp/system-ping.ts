@@ -4,7 +4,6 @@
  * addon cannot be loaded or cannot open raw sockets; it costs a process per
  * probe (see the README's benchmark), which is what mwan3track does.
  */
-import { execa } from 'execa';
 import type { ProbeResult } from '@wanwatch/core';
 import type { Egress } from '../egress.js';
 import { fail, ok } from '../outcome.js';
@@ -60,6 +59,8 @@ export async function systemPing(
 ): Promise<ProbeResult> {
   const start = performance.now();
   try {
+    // Loaded on first use: most installations never need it, and it costs memory.
+    const { execa } = await import('execa');
     const res = await execa('ping', pingArgs(egress, timeoutMs, shape), {
       timeout: timeoutMs + 1000,
       reject: false,
