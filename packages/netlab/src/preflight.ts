@@ -15,14 +15,15 @@ let checked: Promise<void> | null = null;
 
 /** Resolves when the lab can run; throws `E_NOT_ROOT` or `E_MISSING_TOOL` otherwise. Checked once per process. */
 export function preflight(): Promise<void> {
-  checked ??= check().catch((err: unknown) => {
+  checked ??= checkEnvironment().catch((err: unknown) => {
     checked = null;
     throw err;
   });
   return checked;
 }
 
-async function check(): Promise<void> {
+/** The check itself, uncached. */
+export async function checkEnvironment(): Promise<void> {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
     throw new NetlabError(
       'E_NOT_ROOT',
