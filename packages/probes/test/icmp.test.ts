@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Lab } from '@wanwatch/netlab';
+import { ipIn, Lab } from '@wanwatch/netlab';
 import { lossOf, ProbeHost, rtts, uplinkOf } from './support/lab-probe.js';
 
 describe('ICMP probes in the lab (native backend)', function () {
@@ -138,6 +138,30 @@ describe('ICMP probes in the lab (native backend)', function () {
     assert.equal(back.result.ok, true, JSON.stringify(back));
     assert.equal((await host.until(s6, true, 50, 3000)).result.ok, true);
     assert.equal(await host.pid(), pid, 'the same prober, not a restarted one');
+  });
+
+  it('reports ENETUNREACH at once when there is no route, and EHOSTUNREACH when a router says so', async () => {
+    const uplink = uplinkOf(lab, 2);
+    await ipIn(lab.ns.router, ['-4', 'route', 'del', 'default']);
+    try {
+      const start = performance.now();
+      const r = await host.send({ target: t4[0]!, uplink, path: 'default', timeoutMs: 2000 });
+      assert.deepEqual(r, { ok: false, error: 'ENETUNREACH' });
+      assert.ok(performance.now() - start < 200);
+    } finally {
+      await lab.setDefaultUplink(1);
+    }
+    const isp = lab.uplink(2).ispNamespace;
+    await ipIn(isp, ['-4', 'route', 'add', 'unreachable', '203.0.113.0/24']);
+    try {
+      const r = await host.send({ target: '203.0.113.10', uplink, timeoutMs: 2000 });
+      assert.deepEqual(r, {
+        ok: false,
+        error: `EHOSTUNREACH: destination unreachable (from ${lab.uplink(2).gateway4})`,
+      });
+    } finally {
+      await ipIn(isp, ['-4', 'route', 'del', 'unreachable', '203.0.113.0/24']);
+    }
   });
 
   it('honours the TTL: with TTL 1 the gateway answers "time exceeded"', async () => {
