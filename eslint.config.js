@@ -36,6 +36,20 @@ export default tseslint.config(
   },
   { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   {
+    // Plain JavaScript run by Node (benchmark workers that must not carry a TypeScript loader).
+    files: ['**/*.js'],
+    ignores: ['eslint.config.js'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        performance: 'readonly',
+        setTimeout: 'readonly',
+        console: 'readonly',
+        AbortController: 'readonly',
+      },
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

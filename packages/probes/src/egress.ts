@@ -1,0 +1,58 @@
+/**
+ * How a probe leaves: for `path: 'uplink'`, through the uplink's own device
+ * (checked first, so that a device that is down, without carrier or gone
+ * fails at once instead of after a timeout); for `path: 'default'`, along
+ * the main routing table with nothing bound.
+ */
+import { isIP } from 'node:net';
+import type { ProbeRequest, ProbeResult } from '@wanwatch/core';
+import { isInterfaceName, type LinkCache } from './device.js';
+import { fail } from './outcome.js';
+
+/** Where and how one probe goes. */
+export interface Egress {
+  /** The destination address (the uplink's gateway when the target said `gateway`). */
+  readonly address: string;
+  readonly family: 4 | 6;
+  /** The device to bind to, or null for `path: 'default'`. */
+  readonly device: string | null;
+  /** The device's ifindex when bound (0 otherwise). */
+  readonly ifindex: number;
+  /** The uplink's own address of `family`, for sockets that bind to an address; undefined for `default`. */
+  readonly source: string | undefined;
+}
+
+/** Resolves `host` (an address or `gateway`) of `request`; a failure result when it cannot leave now. */
+export function egress(
+  request: ProbeRequest,
+  host: string,
+  links: LinkCache,
+  needSource: boolean,
+): Egress | ProbeResult {
+  const address = host === 'gateway' ? request.uplink.gateway : host;
+  if (address === undefined || address === 'auto') {
+    return fail(`no gateway: uplink ${request.uplink.id} has no gateway address to probe`);
+  }
+  const family = isIP(address.split('%')[0] ?? '');
+  if (family !== 4 && family !== 6) return fail(`invalid target: gateway ${JSON.stringify(address)} is not an address`);
+  if (request.path === 'default') return { address, family, device: null, ifindex: 0, source: undefined };
+
+  const dev = request.uplink.interface;
+  if (dev === undefined) return fail(`no interface: uplink ${request.uplink.id} has no interface to probe through`);
+  if (!isInterfaceName(dev)) return fail(`invalid interface name ${JSON.stringify(dev)}`);
+  const link = links.get(dev);
+  if (!link.exists) return fail(`ENODEV: ${dev} does not exist`);
+  if (!link.up) return fail(`ENETDOWN: ${dev} is down`);
+  if (!link.carrier) return fail(`ENETDOWN: ${dev} has no carrier`);
+  let source: string | undefined;
+  if (needSource) {
+    source = link.addresses[family][0];
+    if (source === undefined) return fail(`EADDRNOTAVAIL: ${dev} has no IPv${family} address`);
+  }
+  return { address, family, device: dev, ifindex: link.ifindex, source };
+}
+
+/** True when `x` is a failure result rather than an {@link Egress}. */
+export function isResult(x: Egress | ProbeResult): x is ProbeResult {
+  return 'ok' in x;
+}

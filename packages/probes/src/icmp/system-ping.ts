@@ -1,0 +1,77 @@
+/**
+ * The fallback ICMP backend: the system's `ping` (iputils), one process per
+ * probe, `-I <dev>` to leave through the uplink. Used only when the native
+ * addon cannot be loaded or cannot open raw sockets; it costs a process per
+ * probe (see the README's benchmark), which is what mwan3track does.
+ */
+import type { ProbeResult } from '@wanwatch/core';
+import type { Egress } from '../egress.js';
+import { fail, ok } from '../outcome.js';
+import type { EchoShape } from './session.js';
+
+const STDERR_REASONS: readonly [RegExp, string][] = [
+  [/Network is down/i, 'ENETDOWN'],
+  [/Network is unreachable/i, 'ENETUNREACH'],
+  [/No route to host/i, 'EHOSTUNREACH'],
+  [/No such device/i, 'ENODEV'],
+  [/Cannot assign requested address/i, 'EADDRNOTAVAIL'],
+  [/Operation not permitted|Permission denied/i, 'EPERM'],
+];
+
+/** The arguments of one `ping` run (exported for tests). */
+export function pingArgs(egress: Egress, timeoutMs: number, shape: EchoShape): string[] {
+  const seconds = Math.max(0.001, timeoutMs / 1000).toFixed(3);
+  return [
+    '-n',
+    '-q',
+    '-c',
+    '1',
+    '-W',
+    seconds,
+    '-s',
+    String(shape.payloadBytes),
+    '-t',
+    String(shape.ttl),
+    ...(egress.device ? ['-I', egress.device] : []),
+    egress.family === 6 ? '-6' : '-4',
+    egress.address,
+  ];
+}
+
+/** Reads one `ping -q -c 1` run: its RTT (from the summary line), or why it failed. */
+export function readPing(exitCode: number | undefined, stdout: string, stderr: string, elapsedMs: number): ProbeResult {
+  if (exitCode === 0) {
+    const m = /= ([\d.]+)\/[\d.]+\/[\d.]+/.exec(stdout);
+    return ok(m ? Number(m[1]) : elapsedMs);
+  }
+  for (const [pattern, reason] of STDERR_REASONS) if (pattern.test(stderr)) return fail(reason);
+  if (/Unreachable/i.test(stdout)) return fail('EHOSTUNREACH: destination unreachable');
+  if (exitCode === 1) return fail('timeout');
+  return fail(`ping: ${stderr.trim().split('\n')[0] ?? `exit ${exitCode}`}`);
+}
+
+/** One echo request through `ping`. Never rejects. */
+export async function systemPing(
+  egress: Egress,
+  timeoutMs: number,
+  shape: EchoShape,
+  signal?: AbortSignal,
+): Promise<ProbeResult> {
+  const start = performance.now();
+  try {
+    // Loaded on first use: most installations never need it, and it costs memory.
+    const { execa } = await import('execa');
+    const res = await execa('ping', pingArgs(egress, timeoutMs, shape), {
+      timeout: timeoutMs + 1000,
+      reject: false,
+      cancelSignal: signal,
+      env: { LC_ALL: 'C' },
+    });
+    if (res.isCanceled) return fail('aborted');
+    if (res.timedOut) return fail('timeout');
+    if (res.failed && res.exitCode === undefined) return fail(`ping: ${res.shortMessage}`);
+    return readPing(res.exitCode, String(res.stdout), String(res.stderr), performance.now() - start);
+  } catch (err) {
+    return fail(`ping: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

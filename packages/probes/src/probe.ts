@@ -1,0 +1,209 @@
+/**
+ * The probe wanwatch's engine calls: one object for every target form of
+ * the grammar (see target.ts), dispatching to ICMP, TCP, HTTP(S) or DNS.
+ * It never throws and never rejects: every outcome is a ProbeResult.
+ */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { Probe, ProbeRequest, ProbeResult } from '@wanwatch/core';
+import { LinkCache } from './device.js';
+import { LinkGuard } from './link-guard.js';
+import { dnsQuery } from './dns.js';
+import { egress, isResult, type Egress } from './egress.js';
+import { httpGet, type HttpOptions } from './http.js';
+import {
+  loadNetPing,
+  openNative,
+  type IcmpBackendChoice,
+  type IcmpBackendName,
+  type ProbeLogger,
+} from './icmp/backend.js';
+import type { NativeIcmp } from './icmp/native.js';
+import type { EchoShape, NetPing } from './icmp/session.js';
+import { systemPing } from './icmp/system-ping.js';
+import { fail, reasonOf } from './outcome.js';
+import { parseTarget, type ParsedTarget } from './target.js';
+import { tcpConnect } from './tcp.js';
+
+/** Default ICMP payload: 56 bytes, as `ping` sends. Never 0: some ISPs drop empty echo requests. */
+export const DEFAULT_PAYLOAD_BYTES = 56;
+/** Default IPv4 TTL / IPv6 hop limit. */
+export const DEFAULT_TTL = 64;
+
+/** Settings of {@link createProbe}. Every field is optional. */
+export interface ProbeOptions {
+  readonly icmp?: {
+    /** `auto` (default): native, falling back to system ping. */
+    readonly backend?: IcmpBackendChoice;
+    /** ICMP payload bytes, 4…1472. Default {@link DEFAULT_PAYLOAD_BYTES}. */
+    readonly payloadBytes?: number;
+    /** TTL / hop limit, 1…255. Default {@link DEFAULT_TTL}. */
+    readonly ttl?: number;
+  };
+  readonly http?: HttpOptions;
+  /** Where the backend choice and other notices go. Default: console.warn. */
+  readonly logger?: ProbeLogger;
+  /** How long a device's state may be reused, in ms. Default 50. */
+  readonly linkCacheMs?: number;
+  /** While probes of a device are in flight, its carrier is checked this often, in ms. Default 100. */
+  readonly linkPollMs?: number;
+  /** Loads net-ping (replaceable to test the fallback). */
+  readonly loadNetPing?: () => Promise<NetPing>;
+}
+
+function checkRange(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`${name} must be an integer ${min}…${max}`);
+  return value;
+}
+
+/**
+ * wanwatch's probe: implements core's `Probe`.
+ *
+ * @example
+ * ```ts
+ * const probe = createProbe();
+ * const r = await probe.send({ uplink, target: 'tcp:192.0.2.10:443', timeoutMs: 1000, path: 'uplink' });
+ * if (!r.ok) console.log(r.error); // "timeout", "ENETDOWN: wan2 has no carrier", "http 503"…
+ * ```
+ */
+export class WanwatchProbe implements Probe {
+  private readonly links: LinkCache;
+  private readonly guard: LinkGuard;
+  private readonly shape: EchoShape;
+  private readonly logger: ProbeLogger;
+  private native: NativeIcmp | null = null;
+  private backend: Promise<IcmpBackendName> | null = null;
+  private chosen: IcmpBackendName | null = null;
+  private readonly parsed = new Map<string, ParsedTarget | string>();
+  private closed = false;
+
+  constructor(private readonly options: ProbeOptions = {}) {
+    this.shape = {
+      payloadBytes: checkRange('icmp.payloadBytes', options.icmp?.payloadBytes ?? DEFAULT_PAYLOAD_BYTES, 4, 1472),
+      ttl: checkRange('icmp.ttl', options.icmp?.ttl ?? DEFAULT_TTL, 1, 255),
+    };
+    this.links = new LinkCache(options.linkCacheMs ?? 50);
+    this.guard = new LinkGuard(this.links, options.linkPollMs ?? 100);
+    this.logger = options.logger ?? { warn: (m) => console.warn(m) };
+  }
+
+  /** The ICMP backend in use, or null before the first ICMP probe chose it. */
+  get icmpBackend(): IcmpBackendName | null {
+    return this.chosen;
+  }
+
+  /** Chooses the ICMP backend now (otherwise done by the first ICMP probe). */
+  resolveIcmpBackend(): Promise<IcmpBackendName> {
+    this.backend ??= this.choose();
+    return this.backend;
+  }
+
+  private async choose(): Promise<IcmpBackendName> {
+    const choice = this.options.icmp?.backend ?? 'auto';
+    if (choice !== 'system') {
+      const opened = await openNative(this.shape, this.options.loadNetPing ?? loadNetPing);
+      if ('native' in opened) {
+        this.native = opened.native;
+        this.chosen = 'native';
+        this.logger.info?.('wanwatch probes: ICMP through net-ping raw sockets');
+        return 'native';
+      }
+      if (choice === 'native') {
+        this.logger.warn(`wanwatch probes: native ICMP unavailable (${opened.reason}); ICMP probes will fail`);
+        this.chosen = 'native';
+        return 'native';
+      }
+      this.logger.warn(
+        `wanwatch probes: native ICMP unavailable (${opened.reason}); using the system ping, one process per probe`,
+      );
+    }
+    this.chosen = 'system-ping';
+    return 'system-ping';
+  }
+
+  /** Probes one target. Never rejects. */
+  async send(request: ProbeRequest): Promise<ProbeResult> {
+    try {
+      if (this.closed) return fail('closed');
+      if (request.signal?.aborted) return fail('aborted');
+      const target = this.parse(request.target);
+      if (typeof target === 'string') return fail(target);
+      return await this.dispatch(request, target);
+    } catch (err) {
+      return fail(reasonOf(err));
+    }
+  }
+
+  private parse(target: string): ParsedTarget | string {
+    let hit = this.parsed.get(target);
+    if (hit === undefined) {
+      try {
+        hit = parseTarget(target);
+      } catch (err) {
+        hit = `invalid target: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      if (this.parsed.size > 10_000) this.parsed.clear();
+      this.parsed.set(target, hit);
+    }
+    return hit;
+  }
+
+  private async dispatch(request: ProbeRequest, target: ParsedTarget): Promise<ProbeResult> {
+    const { timeoutMs, signal } = request;
+    if (!(timeoutMs > 0)) return fail(`invalid timeout ${timeoutMs}`);
+    switch (target.kind) {
+      case 'icmp': {
+        const e = egress(request, target.host, this.links, false);
+        return isResult(e) ? e : this.guard.run(e.device, () => this.icmp(e, timeoutMs, signal));
+      }
+      case 'tcp': {
+        const e = egress(request, target.host, this.links, true);
+        return isResult(e) ? e : this.guard.run(e.device, () => tcpConnect(e, target.port, timeoutMs, signal));
+      }
+      case 'dns': {
+        const e = egress(request, target.server, this.links, true);
+        if (isResult(e)) return e;
+        return this.guard.run(e.device, () => dnsQuery(e, target.name, target.type, timeoutMs, signal));
+      }
+      case 'http': {
+        const host = target.url.hostname.replace(/^\[(.*)\]$/, '$1');
+        const address = isIP(host) ? host : await this.resolveName(host);
+        if (address === null) return fail(`dns: cannot resolve ${host}`);
+        const e = egress(request, address, this.links, true);
+        if (isResult(e)) return e;
+        return this.guard.run(e.device, () => httpGet(e, target, timeoutMs, this.options.http ?? {}, signal));
+      }
+    }
+  }
+
+  private async resolveName(host: string): Promise<string | null> {
+    try {
+      return (await lookup(host)).address;
+    } catch {
+      return null;
+    }
+  }
+
+  private async icmp(e: Egress, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult> {
+    const backend = await this.resolveIcmpBackend();
+    if (backend === 'system-ping') return systemPing(e, timeoutMs, this.shape, signal);
+    if (!this.native) return fail('native ICMP unavailable');
+    const result = await this.native.ping(e, timeoutMs, signal);
+    // A failure may mean the device changed under us: read it afresh next time.
+    if (!result.ok && e.device) this.links.invalidate(e.device);
+    return result;
+  }
+
+  /** Closes every socket. Later probes fail with `closed`. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.guard.close();
+    this.native?.close();
+  }
+}
+
+/** Creates wanwatch's probe. Throws RangeError for out-of-range options. */
+export function createProbe(options: ProbeOptions = {}): WanwatchProbe {
+  return new WanwatchProbe(options);
+}

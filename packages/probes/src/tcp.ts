@@ -1,0 +1,42 @@
+/**
+ * TCP connect probe: success when the three-way handshake completes. The
+ * socket binds to the uplink's address (`localAddress`); the adapter's
+ * `from <address> lookup <table>` rule makes it leave through the uplink
+ * (Node cannot set SO_BINDTODEVICE on its own sockets).
+ */
+import { connect } from 'node:net';
+import type { ProbeResult } from '@wanwatch/core';
+import type { Egress } from './egress.js';
+import { fail, ok, reasonOf } from './outcome.js';
+
+/** Connects to `egress.address:port` and closes at once. Never rejects. */
+export function tcpConnect(
+  egress: Egress,
+  port: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<ProbeResult> {
+  return new Promise<ProbeResult>((resolve) => {
+    const start = performance.now();
+    const socket = connect({
+      host: egress.address,
+      port,
+      family: egress.family,
+      ...(egress.source ? { localAddress: egress.source } : {}),
+    });
+    let settled = false;
+    const settle = (result: ProbeResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => settle(fail('timeout')), timeoutMs);
+    const onAbort = () => settle(fail('aborted'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    socket.once('connect', () => settle(ok(performance.now() - start)));
+    socket.once('error', (err) => settle(fail(reasonOf(err))));
+  });
+}
