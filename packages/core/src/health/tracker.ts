@@ -35,7 +35,10 @@
  *   a row that were not bad. An uplink that went down for quality comes back
  *   only within the recovery thresholds (hysteresis: at 30 % loss with the
  *   default 40 %/10 % it stays down instead of cycling);
- * - carrier loss → `down` at once; nothing lifts it before the carrier returns.
+ * - carrier loss → `down` at once; nothing lifts it before the carrier returns;
+ * - a round in which every probe failed with `ENETDOWN` or `ENODEV` (the
+ *   probe found the device down or gone) → `down` at once, so carrier loss is
+ *   caught even where the adapter reports no link events.
  *
  * When an uplink that went down for an outage (no answers, no carrier)
  * passes its first round, its windows are cleared, so recovery is judged on
@@ -153,6 +156,8 @@ interface TargetState {
 
 /** Loss at or above which a target counts as silent. */
 const SILENT_LOSS_PCT = 90;
+/** Probe errors that mean the uplink's device is down or gone, not just that nothing answered. */
+const LINK_GONE = /^(ENETDOWN|ENODEV)\b/;
 
 /** Health of one uplink: windows per target, streaks and state. */
 export class UplinkHealth {
@@ -164,6 +169,8 @@ export class UplinkHealth {
   private lastLevel: RoundLevel | null = null;
   /** Consecutive rounds without enough answers (or without carrier). */
   private outageStreak = 0;
+  /** The last round's probes all found the device down or gone. */
+  private linkGone = false;
   /** Why the uplink last went down: decides whether recovery starts from clean windows. */
   private downCause: 'outage' | 'quality' = 'outage';
   private bad = 0;
@@ -236,6 +243,7 @@ export class UplinkHealth {
     this.poolTargets();
     this.rounds++;
     const { level, why, outage } = this.levelOf(results, answered);
+    this.linkGone = results.length > 0 && results.every((r) => !r.result.ok && LINK_GONE.test(r.result.error));
     this.lastLevel = level;
     this.outageStreak = outage ? this.outageStreak + 1 : 0;
     this.bumpStreaks(level);
@@ -295,6 +303,7 @@ export class UplinkHealth {
     const rounds = (n: number) => `${n} round${n === 1 ? '' : 's'}`;
     const settle = Math.max(down, up, window);
     const failed = (): StateChange | null => {
+      if (this.linkGone) return this.enter('down', now, `link down: ${why}`, 'outage');
       if (this.outageStreak >= down)
         return this.enter('down', now, `${rounds(this.outageStreak)} failed: ${why}`, 'outage');
       if (this.bad >= settle) return this.enter('down', now, `${rounds(this.bad)} failed: ${why}`, 'quality');

@@ -63,6 +63,18 @@ describe('UplinkHealth', () => {
     assert.equal(feed(h, 6, round(ok(), ok(), ok())).at(-1)?.to, 'up');
   });
 
+  it('goes down at once when every probe finds the device down, even without link events', () => {
+    const h = tracker();
+    feed(h, 30, round(ok(), ok(), ok()));
+    const gone: ProbeResult = { ok: false, error: 'ENETDOWN: wan2 has no carrier' };
+    const [c] = feed(h, 1, round(gone, gone, gone));
+    assert.equal(c?.to, 'down');
+    assert.match(c!.reason, /link down: .*ENETDOWN/);
+    const mixed = tracker();
+    feed(mixed, 30, round(ok(), ok(), ok()));
+    assert.equal(feed(mixed, 1, round(gone, gone, lost)).length, 0, 'a plain timeout among them is not proof');
+  });
+
   it('pools targets and leaves a silent target out of the pool', () => {
     const h = tracker();
     feed(h, 40, round(ok(), ok(), lost));
