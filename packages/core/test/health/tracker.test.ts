@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { UplinkHealth, poolStats, type RoundResult } from '../../src/health/tracker.js';
+import { UplinkHealth, poolStats, type RoundResult, type StateChange } from '../../src/health/tracker.js';
 import { DEFAULT_SETTINGS, settingsForUplink, type Uplink } from '../../src/index.js';
 import type { ProbeResult } from '../../src/interfaces/probe.js';
 
@@ -16,8 +16,8 @@ function tracker(over: Uplink['health'] = {}, reliability = 1) {
   );
 }
 
-function feed(h: UplinkHealth, times: number, r: RoundResult[]) {
-  const changes = [];
+function feed(h: UplinkHealth, times: number, r: RoundResult[]): StateChange[] {
+  const changes: StateChange[] = [];
   for (let i = 0; i < times; i++) {
     const c = h.recordRound(r, i);
     if (c) changes.push(c);
@@ -69,7 +69,7 @@ describe('UplinkHealth', () => {
     const gone: ProbeResult = { ok: false, error: 'ENETDOWN: wan2 has no carrier' };
     const [c] = feed(h, 1, round(gone, gone, gone));
     assert.equal(c?.to, 'down');
-    assert.match(c!.reason, /link down: .*ENETDOWN/);
+    assert.match(c.reason, /link down: .*ENETDOWN/);
     const mixed = tracker();
     feed(mixed, 30, round(ok(), ok(), ok()));
     assert.equal(feed(mixed, 1, round(gone, gone, lost)).length, 0, 'a plain timeout among them is not proof');
