@@ -45,8 +45,10 @@ export interface Uplink {
   readonly targets: readonly string[];
   /** The device that carries this uplink (for adapters and probes). */
   readonly interface?: string | undefined;
-  /** The next hop, or `auto` to let the adapter find it (for adapters and probes). */
+  /** The IPv4 next hop, or `auto` to let the adapter find it (for adapters and probes). */
   readonly gateway?: string | undefined;
+  /** The IPv6 next hop (often link-local, `fe80::1`), or `auto` (for adapters and probes). */
+  readonly gateway6?: string | undefined;
   /** Per-uplink overrides of the probe settings. */
   readonly probe?: Partial<ProbeSettings> | undefined;
   /** Per-uplink overrides of the health settings. */

@@ -5,7 +5,7 @@
  * the main routing table with nothing bound.
  */
 import { isIP } from 'node:net';
-import type { ProbeRequest, ProbeResult } from '@wanwatch/core';
+import type { ProbeRequest, ProbeResult, Uplink } from '@wanwatch/core';
 import { isInterfaceName, type LinkCache } from './device.js';
 import { fail } from './outcome.js';
 
@@ -22,22 +22,36 @@ export interface Egress {
   readonly source: string | undefined;
 }
 
-/** Resolves `host` (an address or `gateway`) of `request`; a failure result when it cannot leave now. */
+/** Finds an uplink's current gateway when it is configured as `auto` (the platform adapter knows it). */
+export type GatewayResolver = (uplink: Uplink, family: 4 | 6) => string | null;
+
+/** The address a `gateway`/`gateway6` host stands for, or null when none is known. */
+function gatewayAddress(uplink: Uplink, family: 4 | 6, resolve: GatewayResolver | undefined): string | null {
+  const configured = family === 4 ? uplink.gateway : uplink.gateway6;
+  if (configured !== undefined && configured !== 'auto') return configured;
+  return resolve?.(uplink, family) ?? null;
+}
+
+/** Resolves `host` (an address, `gateway` or `gateway6`) of `request`; a failure result when it cannot leave now. */
 export function egress(
   request: ProbeRequest,
   host: string,
   links: LinkCache,
   needSource: boolean,
+  resolveGateway?: GatewayResolver,
 ): Egress | ProbeResult {
-  const address = host === 'gateway' ? request.uplink.gateway : host;
-  if (address === undefined || address === 'auto') {
-    return fail(`no gateway: uplink ${request.uplink.id} has no gateway address to probe`);
-  }
+  const { uplink } = request;
+  const isGateway = host === 'gateway' || host === 'gateway6';
+  let address = isGateway ? gatewayAddress(uplink, host === 'gateway' ? 4 : 6, resolveGateway) : host;
+  if (address === null) return fail(`no gateway: uplink ${uplink.id} has no ${host} address to probe`);
   const family = isIP(address.split('%')[0] ?? '');
-  if (family !== 4 && family !== 6) return fail(`invalid target: gateway ${JSON.stringify(address)} is not an address`);
+  if (family !== 4 && family !== 6) return fail(`invalid target: ${host} ${JSON.stringify(address)} is not an address`);
+  // A link-local next hop means nothing without its link.
+  if (family === 6 && /^fe[89ab]/i.test(address) && !address.includes('%') && uplink.interface)
+    address = `${address}%${uplink.interface}`;
   if (request.path === 'default') return { address, family, device: null, ifindex: 0, source: undefined };
 
-  const dev = request.uplink.interface;
+  const dev = uplink.interface;
   if (dev === undefined) return fail(`no interface: uplink ${request.uplink.id} has no interface to probe through`);
   if (!isInterfaceName(dev)) return fail(`invalid interface name ${JSON.stringify(dev)}`);
   const link = links.get(dev);

@@ -9,7 +9,7 @@ import type { Probe, ProbeRequest, ProbeResult } from '@wanwatch/core';
 import { LinkCache } from './device.js';
 import { LinkGuard } from './link-guard.js';
 import { dnsQuery } from './dns.js';
-import { egress, isResult, type Egress } from './egress.js';
+import { egress, isResult, type Egress, type GatewayResolver } from './egress.js';
 import { httpGet, type HttpOptions } from './http.js';
 import {
   loadNetPing,
@@ -47,6 +47,12 @@ export interface ProbeOptions {
   readonly linkCacheMs?: number;
   /** While probes of a device are in flight, its carrier is checked this often, in ms. Default 100. */
   readonly linkPollMs?: number;
+  /**
+   * The current gateway of an uplink whose `gateway`/`gateway6` is `auto` or
+   * unset, for the `gateway` and `gateway6` targets. The platform adapter
+   * knows it (a DHCP lease, the routing table).
+   */
+  readonly resolveGateway?: GatewayResolver;
   /** Loads net-ping (replaceable to test the fallback). */
   readonly loadNetPing?: () => Promise<NetPing>;
 }
@@ -154,15 +160,15 @@ export class WanwatchProbe implements Probe {
     if (!(timeoutMs > 0)) return fail(`invalid timeout ${timeoutMs}`);
     switch (target.kind) {
       case 'icmp': {
-        const e = egress(request, target.host, this.links, false);
+        const e = egress(request, target.host, this.links, false, this.options.resolveGateway);
         return isResult(e) ? e : this.guard.run(e.device, () => this.icmp(e, timeoutMs, signal));
       }
       case 'tcp': {
-        const e = egress(request, target.host, this.links, true);
+        const e = egress(request, target.host, this.links, true, this.options.resolveGateway);
         return isResult(e) ? e : this.guard.run(e.device, () => tcpConnect(e, target.port, timeoutMs, signal));
       }
       case 'dns': {
-        const e = egress(request, target.server, this.links, true);
+        const e = egress(request, target.server, this.links, true, this.options.resolveGateway);
         if (isResult(e)) return e;
         return this.guard.run(e.device, () => dnsQuery(e, target.name, target.type, timeoutMs, signal));
       }
@@ -170,7 +176,7 @@ export class WanwatchProbe implements Probe {
         const host = target.url.hostname.replace(/^\[(.*)\]$/, '$1');
         const address = isIP(host) ? host : await this.resolveName(host);
         if (address === null) return fail(`dns: cannot resolve ${host}`);
-        const e = egress(request, address, this.links, true);
+        const e = egress(request, address, this.links, true, this.options.resolveGateway);
         if (isResult(e)) return e;
         return this.guard.run(e.device, () => httpGet(e, target, timeoutMs, this.options.http ?? {}, signal));
       }

@@ -4,8 +4,13 @@
  * | form | probe |
  * | --- | --- |
  * | `192.0.2.10`, `2001:db8::10`, `icmp:192.0.2.10` | ICMP echo (IPv4 / IPv6 by the address) |
- * | `gateway`, `icmp:gateway` | ICMP echo to the uplink's `gateway` address |
+ * | `gateway`, `icmp:gateway` | ICMP echo to the uplink's IPv4 `gateway` |
+ * | `gateway6`, `icmp:gateway6` | ICMP echo to the uplink's IPv6 `gateway6` (a link-local one gets the device as zone) |
  * | `tcp:192.0.2.10:443`, `tcp:[2001:db8::10]:443`, `tcp:gateway:22` | TCP connect |
+ *
+ * A gateway configured as `auto` (or not at all) is asked of the
+ * `resolveGateway` option (the platform adapter knows the current one, e.g.
+ * from a DHCP lease).
  * | `http://192.0.2.10/health`, `https://[2001:db8::10]/` | HTTP(S) GET, 2xx/3xx is success |
  * | `http://…#status=200-204&match=OK` | …with the expected status (or range) and a body substring |
  * | `dns:192.0.2.53:example.org`, `dns:[2001:db8::53]:example.org:AAAA` | DNS query (A by default) |
@@ -18,7 +23,7 @@
  */
 import { isIP } from 'node:net';
 
-/** A parsed target. `host` is an address or the word `gateway`. */
+/** A parsed target. `host` is an address or the word `gateway` or `gateway6`. */
 export type ParsedTarget =
   | { readonly kind: 'icmp'; readonly host: string }
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
@@ -48,10 +53,10 @@ const NAME =
 
 function host(text: string, target: string): string {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  if (bare === 'gateway') return bare;
+  if (bare === 'gateway' || bare === 'gateway6') return bare;
   const [addr = '', zone] = bare.split('%');
   if (isIP(addr) === 0)
-    throw new TargetSyntaxError(target, `${JSON.stringify(text)} is not an IP address or "gateway"`);
+    throw new TargetSyntaxError(target, `${JSON.stringify(text)} is not an IP address, "gateway" or "gateway6"`);
   if (zone !== undefined && !/^[A-Za-z0-9_.-]{1,15}$/.test(zone)) throw new TargetSyntaxError(target, 'bad zone');
   return bare;
 }

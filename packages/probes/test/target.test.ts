@@ -10,6 +10,7 @@ describe('target grammar', () => {
     assert.deepEqual(parseTarget('2001:db8::10'), { kind: 'icmp', host: '2001:db8::10' });
     assert.deepEqual(parseTarget('icmp:gateway'), { kind: 'icmp', host: 'gateway' });
     assert.deepEqual(parseTarget('gateway'), { kind: 'icmp', host: 'gateway' });
+    assert.deepEqual(parseTarget('gateway6'), { kind: 'icmp', host: 'gateway6' });
     assert.deepEqual(parseTarget('fe80::1%wan1'), { kind: 'icmp', host: 'fe80::1%wan1' });
   });
 
@@ -108,6 +109,32 @@ describe('probe results without a network', () => {
     });
     assert.equal(r.ok, false);
     assert.match(!r.ok ? r.error : '', /^no gateway/);
+  });
+
+  it('asks the resolver for an auto gateway, by family, and gives a link-local one its device as zone', async () => {
+    const asked: string[] = [];
+    const resolving = createProbe({
+      icmp: { backend: 'system' },
+      logger: { warn: () => undefined },
+      resolveGateway: (u, family) => {
+        asked.push(`${u.id}/${family}`);
+        return family === 4 ? null : 'fe80::1';
+      },
+    });
+    try {
+      const auto = { ...uplink, gateway: 'auto', gateway6: 'auto' };
+      const v4 = await resolving.send({ uplink: auto, target: 'gateway', timeoutMs: 100, path: 'uplink' });
+      assert.deepEqual(v4, { ok: false, error: 'no gateway: uplink wan has no gateway address to probe' });
+      // The device does not exist, so the probe fails there, after resolving the gateway.
+      const v6 = await resolving.send({ uplink: auto, target: 'gateway6', timeoutMs: 100, path: 'uplink' });
+      assert.deepEqual(v6, { ok: false, error: 'ENODEV: wan-x does not exist' });
+      assert.deepEqual(asked, ['wan/4', 'wan/6']);
+      const fixed = await resolving.send({ uplink, target: 'gateway', timeoutMs: 100, path: 'uplink' });
+      assert.deepEqual(fixed, { ok: false, error: 'ENODEV: wan-x does not exist' });
+      assert.deepEqual(asked, ['wan/4', 'wan/6'], 'a configured gateway is not looked up');
+    } finally {
+      await resolving.close();
+    }
   });
 
   it('answers an aborted request at once', async () => {

@@ -11,7 +11,8 @@
  * | `WANWATCH_TRIAL` | `1` when the new uplink is not yet measured and is on trial, else `0` |
  * | `WANWATCH_FROM`, `WANWATCH_TO` | uplink ids (`FROM` empty when nothing was active) |
  * | `WANWATCH_FROM_INTERFACE`, `WANWATCH_TO_INTERFACE` | devices, when configured |
- * | `WANWATCH_FROM_GATEWAY`, `WANWATCH_TO_GATEWAY` | gateways, when configured |
+ * | `WANWATCH_FROM_GATEWAY`, `WANWATCH_TO_GATEWAY` | IPv4 gateways, when configured |
+ * | `WANWATCH_FROM_GATEWAY6`, `WANWATCH_TO_GATEWAY6` | IPv6 gateways, when configured |
  * | `WANWATCH_FROM_STATE`, `WANWATCH_TO_STATE` | `unknown`, `up`, `degraded`, `down` |
  * | `WANWATCH_FROM_REASON`, `WANWATCH_TO_REASON` | why the uplink is in that state, in words |
  * | `WANWATCH_FROM_RTT_MS`, `WANWATCH_TO_RTT_MS` | deciding mean RTT, empty if unmeasured |
@@ -59,6 +60,7 @@ function side(prefix: 'FROM' | 'TO', s: HookSide | null): Record<string, string>
     [`WANWATCH_${prefix}`]: s?.uplink.id ?? '',
     [`WANWATCH_${prefix}_INTERFACE`]: s?.uplink.interface ?? '',
     [`WANWATCH_${prefix}_GATEWAY`]: s?.uplink.gateway ?? '',
+    [`WANWATCH_${prefix}_GATEWAY6`]: s?.uplink.gateway6 ?? '',
     [`WANWATCH_${prefix}_STATE`]: s?.state ?? '',
     [`WANWATCH_${prefix}_REASON`]: s?.reason ?? '',
     [`WANWATCH_${prefix}_RTT_MS`]: num(s?.metrics.rttMs ?? null),
