@@ -15,7 +15,7 @@ import { Converter, isRaw, settingsInput, uplinkInput } from './convert.js';
 import { ConfigFileError, type LocatedIssue, type PathIssue } from './issues.js';
 import { formatPath, positionOf, type ConfigPath } from './positions.js';
 import { schemaIssues } from './schema-issues.js';
-import { AGENT_DEFAULTS, type LogLevel, type PlatformName } from './schema.js';
+import { AGENT_DEFAULTS, CONFIG_SCHEMA, type LogLevel, type PlatformName } from './schema.js';
 
 /** Options of the Linux adapter as the file gives them (mapped 1:1 to `LinuxAdapterOptions` in platform.ts). */
 export interface LinuxSection {
@@ -104,7 +104,7 @@ function linuxSection(c: Converter, raw: Raw, names: ReadonlySet<string>): Linux
     const v = out[key];
     if (typeof v === 'number' && (v < 1 || v > 0xfffffffe)) c.issue(['linux', key], `must be from 1 to 4294967294`);
   }
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as LinuxSection;
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
 function simulatedSection(c: Converter, raw: Raw, names: ReadonlySet<string>): SimulatedSection {
@@ -122,7 +122,7 @@ function simulatedSection(c: Converter, raw: Raw, names: ReadonlySet<string>): S
       forwards: value.forwards,
       carrier: value.carrier,
     };
-    links[name] = Object.fromEntries(Object.entries(link).filter(([, v]) => v !== undefined)) as SimulatedLink;
+    links[name] = Object.fromEntries(Object.entries(link).filter(([, v]) => v !== undefined));
   }
   const route = typeof raw.initialRoute === 'string' ? raw.initialRoute : null;
   if (route !== null && !names.has(route)) c.issue(['simulated', 'initialRoute'], `no uplink is named "${route}"`);
@@ -225,7 +225,10 @@ export function parseConfig(text: string, file: string): AgentConfig {
   const fresh = core.issues.filter((ci) => !known.some((k) => related(k.path, ci.path)));
   const all = [...known, ...fresh];
   if (all.length > 0) throw new ConfigFileError(file, locate(file, doc, counter, all));
-  return { file, ...partial, uplinks, settings: core.settings, effective: data };
+  // In the schema's order, so check-config reads like the reference.
+  const order = Object.keys(CONFIG_SCHEMA.properties as Raw);
+  const effective = Object.fromEntries(order.filter((k) => k in data).map((k) => [k, data[k]]));
+  return { file, ...partial, uplinks, settings: core.settings, effective };
 }
 
 /** Reads and validates a config file; an unreadable file is a {@link ConfigFileError} too. */

@@ -25,12 +25,12 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Defaults of everything the engine does not own. */
 export const AGENT_DEFAULTS = Object.freeze({
-  platform: 'linux' as PlatformName,
+  platform: 'linux',
   /** The config file `wanwatch run` and the control commands read when `-c` is not given. */
   configFile: '/etc/wanwatch/wanwatch.yaml',
   socket: '/run/wanwatch.sock',
   stateDir: '/var/lib/wanwatch',
-  log: Object.freeze({ level: 'info' as LogLevel, format: 'text' as 'text' | 'json', file: null, summaryMs: 60_000 }),
+  log: Object.freeze({ level: 'info', format: 'text', file: null, summaryMs: 60_000 }),
   icmp: Object.freeze({ backend: 'auto' as const, payloadBytes: DEFAULT_PAYLOAD_BYTES, ttl: DEFAULT_TTL }),
   /** Uplinks without `probes` are probed by ICMP. */
   probes: Object.freeze(['icmp']),
