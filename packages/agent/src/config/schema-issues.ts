@@ -34,7 +34,7 @@ function distance(a: string, b: string): number {
 
 function unknownKey(key: string, schema: Record<string, unknown>): string {
   const allowed = Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {});
-  const near = allowed.filter((k) => distance(key, k) <= Math.max(1, Math.floor(k.length / 4)));
+  const near = allowed.filter((k) => distance(key, k) <= (k.length <= 3 ? 1 : 2));
   const hint = near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '';
   return `unknown key "${key}"${hint} (allowed: ${allowed.join(', ')})`;
 }
