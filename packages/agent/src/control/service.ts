@@ -100,20 +100,30 @@ export class ControlService {
     switch (command) {
       case 'status':
         return { ...this.engine().status(), agent: this.host.info() } satisfies StatusResult;
-      case 'failover':
-        return switchResult(await this.engine().failover(text(args, 'to', true)!));
+      case 'failover': {
+        const to = text(args, 'to', true)!;
+        return switchResult(await this.engine().failover(to));
+      }
       case 'failback':
         return switchResult(await this.engine().failback());
-      case 'hold':
-        return switchResult(await this.engine().hold(text(args, 'uplink', true)!));
-      case 'release':
-        await this.engine().release(text(args, 'uplink', false));
-        return { released: text(args, 'uplink', false) ?? 'all' };
-      case 'forbid':
-        await this.engine().forbid(text(args, 'uplink', true)!);
-        return { forbidden: args.uplink, active: this.engine().status().active };
-      case 'history':
-        return this.engine().history({ since: count(args, 'since'), limit: count(args, 'limit') });
+      case 'hold': {
+        const uplink = text(args, 'uplink', true)!;
+        return switchResult(await this.engine().hold(uplink));
+      }
+      case 'release': {
+        const uplink = text(args, 'uplink', false);
+        await this.engine().release(uplink);
+        return { released: uplink ?? 'all' };
+      }
+      case 'forbid': {
+        const uplink = text(args, 'uplink', true)!;
+        await this.engine().forbid(uplink);
+        return { forbidden: uplink, active: this.engine().status().active };
+      }
+      case 'history': {
+        const query = { since: count(args, 'since'), limit: count(args, 'limit') };
+        return this.engine().history(query);
+      }
       case 'reload':
         await this.host.reload();
         return { reloaded: true, active: this.host.engine()?.status().active ?? null };
