@@ -30,9 +30,10 @@ function report(err: unknown): number {
     return EXIT.config;
   }
   if (err instanceof CliError) {
-    const [first = '', ...rest] = err.message.split('\n');
-    process.stderr.write(`${first.startsWith('usage:') || /^\S+:\d+:\d+: /.test(first) ? '' : 'wanwatch: '}${first}\n`);
-    for (const line of rest) process.stderr.write(`${line}\n`);
+    for (const line of err.message.split('\n')) {
+      const bare = line.startsWith('usage:') || /^\S+:\d+:\d+: /.test(line);
+      process.stderr.write(`${bare ? '' : 'wanwatch: '}${line}\n`);
+    }
     return err.exitCode;
   }
   process.stderr.write(`wanwatch: ${describeError(err)}\n`);
