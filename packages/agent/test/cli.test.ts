@@ -36,7 +36,7 @@ describe('the wanwatch CLI', function () {
     assert.match(r.stdout, /^# .*wanwatch\.yaml: valid\./);
     assert.match(r.stdout, /^probe:\n {2}interval: 500ms\n/m);
     assert.match(r.stdout, /^ {4}priority: 20$/m);
-    assert.match(r.stdout, /^#   fiber \(priority 10\): gateway, 192\.0\.2\.10, tcp:192\.0\.2\.10:443$/m);
+    assert.match(r.stdout, /^# {3}fiber \(priority 10\): gateway, 192\.0\.2\.10, tcp:192\.0\.2\.10:443$/m);
     const json = JSON.parse((await wanwatch('check-config', '-c', file, '--json')).stdout) as {
       settings: { probe: { intervalMs: number } };
     };

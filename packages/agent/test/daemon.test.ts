@@ -126,7 +126,7 @@ describe('the wanwatch daemon (simulated platform, real processes)', function ()
     const text = await cli('history', '--since', '1h');
     assert.equal(text.code, 0);
     assert.match(text.stdout, /^\S+Z {2}switch +switched fiber → lte \(manual\)/m);
-    assert.equal(JSON.parse((await cli('history', '--limit', '2', '--json')).stdout).length, 2);
+    assert.equal((JSON.parse((await cli('history', '--limit', '2', '--json')).stdout) as unknown[]).length, 2);
     const future = await cli('history', '--since', new Date(Date.now() + 60_000).toISOString(), '--json');
     assert.deepEqual(JSON.parse(future.stdout), []);
   });
@@ -169,7 +169,10 @@ describe('the wanwatch daemon (simulated platform, real processes)', function ()
     assert.ok(!existsSync(socket), 'the socket is removed');
     const state = JSON.parse(readFileSync(dir.join('state', 'state.json'), 'utf8')) as { active: string };
     assert.equal(state.active, 'lte');
-    assert.equal(JSON.parse(readFileSync(dir.join('state', 'simulated-route'), 'utf8')).route, 'lte');
+    assert.equal(
+      (JSON.parse(readFileSync(dir.join('state', 'simulated-route'), 'utf8')) as { route: string }).route,
+      'lte',
+    );
     const down = await cli('status');
     assert.equal(down.code, 3);
     const offline = await wanwatch('history', '--json', '-c', file);
