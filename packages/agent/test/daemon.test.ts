@@ -163,6 +163,7 @@ describe('the wanwatch daemon (simulated platform, real processes)', function ()
   });
 
   it('stops on SIGTERM with exit 0, leaves the route and saves state', async () => {
+    assert.equal((await cli('hold', 'lte')).code, 0);
     agent!.signal('SIGTERM');
     assert.equal(await agent!.exited, 0);
     assert.ok(agent!.lines.some((l) => /notice stopping; routing stays on lte/.test(l)));
@@ -185,7 +186,8 @@ describe('the wanwatch daemon (simulated platform, real processes)', function ()
     const from = Date.now();
     agent = new AgentProcess(file);
     await agent.line(/notice engine running; active uplink: lte/);
-    await settled('lte');
+    const st = await settled('lte');
+    assert.ok(st.uplinks[1]!.pinned, 'the hold survived the restart');
     assert.deepEqual(await switches(from), []);
     const second = await wanwatch('run', '-c', file);
     assert.equal(second.code, 1);

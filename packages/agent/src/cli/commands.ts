@@ -62,31 +62,44 @@ export async function checkConfig(p: Parsed): Promise<number> {
 
 export async function run(p: Parsed): Promise<number> {
   expect(p, ['config'], { min: 0, max: 0, names: '[-c FILE]' });
-  let daemon: Daemon;
+  // Signals are caught from the first moment: a SIGHUP during start-up must not kill the agent.
+  let daemon: Daemon | null = null;
+  let pendingReload = false;
+  let stopSignal: string | null = null;
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  const stop = (signal: string) => {
+    if (stopSignal !== null) return;
+    stopSignal = signal;
+    if (!daemon) return; // handled once start-up ends
+    daemon.log.notice(`${signal} received`);
+    const d = daemon;
+    d.stop().then(
+      () => d.closeLog().then(() => finish(EXIT.ok)),
+      (err: unknown) => {
+        note(`stopping failed: ${(err as Error).message}`);
+        finish(EXIT.failed);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    if (daemon) void daemon.reload().catch(() => undefined);
+    else pendingReload = true;
+  });
   try {
     daemon = await Daemon.start(configFile(p), { stream: process.stdout });
   } catch (err) {
     if (err instanceof ControlError) throw new CliError(err.message, EXIT.failed);
     throw err;
   }
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      daemon.log.notice(`${signal} received`);
-      daemon.stop().then(
-        () => daemon.closeLog().then(() => resolve(EXIT.ok)),
-        (err: unknown) => {
-          note(`stopping failed: ${(err as Error).message}`);
-          resolve(EXIT.failed);
-        },
-      );
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGHUP', () => void daemon.reload().catch(() => undefined));
-  });
+  const signal = stopSignal as string | null;
+  if (signal !== null) {
+    stopSignal = null;
+    stop(signal);
+  } else if (pendingReload) void daemon.reload().catch(() => undefined);
+  return done;
 }
 
 export async function status(p: Parsed): Promise<number> {
