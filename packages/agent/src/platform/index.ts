@@ -1,0 +1,100 @@
+/**
+ * The platform factory: from a config to the adapter that moves the default
+ * route and the probe that measures the uplinks.
+ *
+ * - `simulated`: core's SimNetwork (see simulated.ts); no root, no network.
+ * - `linux`: accepted by the config schema, not built into this agent yet.
+ *   The mapping of its config section is ready (`linuxAdapterOptions`), as is
+ *   the probe (`platformProbe`); the adapter is wired where the error is thrown.
+ */
+import { WanwatchError, type Adapter, type Clock, type Probe, type Uplink } from '@wanwatch/core';
+import { createProbe } from '@wanwatch/probes';
+import type { AgentConfig } from '../config/load.js';
+import { simulatedPlatform } from './simulated.js';
+
+/** Where adapter and probe notices go. */
+export interface PlatformLogger {
+  warn(message: string): void;
+  info?(message: string): void;
+}
+
+/** What a platform gives the engine. */
+export interface Platform {
+  readonly adapter: Adapter;
+  readonly probe: Probe;
+}
+
+/** What the factory may be given besides the config. */
+export interface PlatformDeps {
+  readonly logger: PlatformLogger;
+  /** Default: the process clock. */
+  readonly clock?: Clock | undefined;
+}
+
+/** A platform that cannot be built. */
+export class PlatformError extends WanwatchError {
+  constructor(message: string) {
+    super('E_ADAPTER', message);
+  }
+}
+
+/**
+ * The options of `@wanwatch/linux`'s `LinuxAdapter`, as that package
+ * declares them (kept structurally identical so this agent compiles before
+ * the package exists).
+ */
+export interface LinuxAdapterOptionsShape {
+  tableBase?: number;
+  tables?: Record<string, number>;
+  rulePriority?: number;
+  metric?: number;
+  conntrack?: 'old-uplink' | 'off';
+  cleanupOnClose?: boolean;
+  commandTimeoutMs?: number;
+  commandPrefix?: readonly string[];
+  logger?: PlatformLogger;
+}
+
+/** The config's `linux:` section as `LinuxAdapterOptions`: 1:1, `cleanupOnStop` → `cleanupOnClose`. */
+export function linuxAdapterOptions(config: AgentConfig, logger: PlatformLogger): LinuxAdapterOptionsShape {
+  const { cleanupOnStop, tables, ...rest } = config.linux;
+  return {
+    ...rest,
+    ...(tables === undefined ? {} : { tables: { ...tables } }),
+    ...(cleanupOnStop === undefined ? {} : { cleanupOnClose: cleanupOnStop }),
+    logger,
+  };
+}
+
+/** The probe of a real platform: `gateway` targets of `auto` uplinks ask the adapter. */
+export function platformProbe(
+  config: AgentConfig,
+  gatewayOf: (id: string, family: 4 | 6) => string | null,
+  logger: PlatformLogger,
+): Probe {
+  return createProbe({
+    resolveGateway: (u: Uplink, family) => gatewayOf(u.id, family),
+    icmp: { backend: config.icmp.backend, payloadBytes: config.icmp.payloadBytes, ttl: config.icmp.ttl },
+    logger,
+  });
+}
+
+/**
+ * Builds the platform named by `config.platform`.
+ *
+ * @example
+ * ```ts
+ * const { adapter, probe } = createPlatform(config, { logger });
+ * const engine = new Engine({ uplinks: config.uplinks, settings: config.settings, adapter, probe });
+ * ```
+ */
+export function createPlatform(config: AgentConfig, deps: PlatformDeps): Platform {
+  switch (config.platform) {
+    case 'simulated':
+      return simulatedPlatform(config, deps.clock);
+    case 'linux':
+      // Wiring: `const adapter = new LinuxAdapter(config.uplinks, linuxAdapterOptions(config, deps.logger));`
+      // `return { adapter, probe: platformProbe(config, (id, f) => adapter.gatewayOf(id, f), deps.logger) };`
+      throw new PlatformError('the linux platform is not built into this agent');
+  }
+}
