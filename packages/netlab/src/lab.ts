@@ -13,7 +13,7 @@ import { Faults } from './faults.js';
 import { namespaceName, newRunId } from './names.js';
 import { createNamespace, removeNamespace, sweepNamespaces } from './namespaces.js';
 import { preflight } from './preflight.js';
-import { restoreProbeRoutes } from './router/policy-routing.js';
+import { restoreLabProbeRoutes } from './router/lab-probe-routing.js';
 import {
   baseSysctls,
   buildInternet,
@@ -23,7 +23,6 @@ import {
   buildUplinkLink,
   setDefaultUplink,
   uplinkDevice,
-  uplinkRouting,
   type LabNamespaces,
 } from './topology.js';
 import { TrafficMeter, type MeterOptions } from './meter.js';
@@ -35,7 +34,11 @@ export interface LabOptions {
   readonly uplinks?: number;
   /** Configure IPv6 too. Default true. */
   readonly ipv6?: boolean;
-  /** Install per-uplink probe routing on the router. Default true. */
+  /**
+   * Install the lab's fixture probe routing on the router (a table and rules
+   * per uplink, as `@wanwatch/linux` makes them by default). Default true;
+   * tests of the Linux adapter turn it off and let the adapter do it.
+   */
   readonly probeRouting?: boolean;
   /** Start the internet's HTTP, TCP and DNS services. Default true. */
   readonly services?: boolean;
@@ -64,6 +67,7 @@ export class Lab {
   private readonly meters = new Set<TrafficMeter>();
   private destroyed = false;
   private defaultUplink = 1;
+  private probeRouting = false;
 
   private constructor(
     readonly runId: string,
@@ -124,7 +128,8 @@ export class Lab {
     await buildLan(this.ns, this.ipv6);
     for (const name of all) await waitLinksUp(name);
     await setDefaultUplink(this.ns.router, 1, this.ipv6);
-    if (options.probeRouting ?? true) await buildProbeRouting(this.ns.router, this.uplinks.length, this.ipv6);
+    this.probeRouting = options.probeRouting ?? true;
+    if (this.probeRouting) await buildProbeRouting(this.ns.router, this.uplinks.length, this.ipv6);
     if (options.services ?? true) {
       this.services = await Agent.start({
         ns: this.ns.inet,
@@ -176,12 +181,16 @@ export class Lab {
     await ipIn(this.ns.router, ['link', 'del', u.device]);
   }
 
-  /** Creates uplink `i`'s device again, with the same name and addresses and its routes. */
+  /**
+   * Creates uplink `i`'s device again, with the same name and addresses, its
+   * main default route if it had it, and the fixture probe routes if the lab
+   * installed them (otherwise re-creating those is the adapter's job).
+   */
   async restoreUplinkDevice(i: number): Promise<void> {
     this.uplink(i);
     await buildUplinkLink(this.ns, i, this.ipv6);
     await waitLinksUp(this.ns.router, [this.uplink(i).device]);
-    await restoreProbeRoutes(this.ns.router, uplinkRouting(i, this.ipv6));
+    if (this.probeRouting) await restoreLabProbeRoutes(this.ns.router, i, this.ipv6);
     if (this.defaultUplink === i) await setDefaultUplink(this.ns.router, i, this.ipv6);
   }
 
