@@ -106,7 +106,7 @@ export function resolveOptions(uplinks: readonly Uplink[], options: LinuxAdapter
   const issues: ConfigIssue[] = [];
   const d = LINUX_DEFAULTS;
   const tableBase = integer(issues, 'tableBase', options.tableBase ?? d.tableBase, 0, 0xffff_ffff - 64);
-  const rulePriority = integer(issues, 'rulePriority', options.rulePriority ?? d.rulePriority, 1, 32_000);
+  const rulePriority = integer(issues, 'rulePriority', options.rulePriority ?? d.rulePriority, 1, 32_765);
   const metric = integer(issues, 'metric', options.metric ?? d.metric, 0, 0xffff_ffff);
   const commandTimeoutMs = integer(
     issues,

@@ -71,6 +71,15 @@ export function showCommand(argv: readonly string[]): string {
 /** Messages of a missing program: execa's ENOENT, a shell's 127, `ip netns exec`'s and env's wording. */
 const MISSING = /No such file or directory|command not found|not found$/m;
 
+/** What a command that outlived its hard deadline is taken to have done. */
+const TIMED_OUT = {
+  failed: true,
+  timedOut: true,
+  isCanceled: false,
+  exitCode: undefined,
+  code: undefined,
+} as const;
+
 /** Runs commands through execa, each with `prefix` in front and a time limit. */
 export class ExecaRunner implements CommandRunner {
   constructor(
@@ -84,7 +93,7 @@ export class ExecaRunner implements CommandRunner {
     const [file, ...args] = command;
     if (file === undefined) throw new RangeError('empty command');
     const started = performance.now();
-    const result = await execa(file, args, {
+    const child = execa(file, args, {
       timeout: this.timeoutMs,
       cancelSignal: options.signal,
       reject: false,
@@ -92,6 +101,15 @@ export class ExecaRunner implements CommandRunner {
       stripFinalNewline: true,
       env: { LC_ALL: 'C' },
     });
+    // execa kills the command at the time limit, but waits for its output to close, which a
+    // grandchild (a wrapper's `sleep`) may hold open: a hard deadline keeps the limit a limit.
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    const hard = new Promise<null>((resolve) => {
+      deadline = setTimeout(() => resolve(null), this.timeoutMs + Math.min(1000, this.timeoutMs));
+    });
+    const finished = await Promise.race([child, hard]);
+    clearTimeout(deadline);
+    const result = finished ?? { ...TIMED_OUT, stdout: '', stderr: '' };
     const stdout = typeof result.stdout === 'string' ? result.stdout : '';
     const stderr = typeof result.stderr === 'string' ? result.stderr.trim() : '';
     const exitCode = result.exitCode;

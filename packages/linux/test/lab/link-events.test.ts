@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import type { LinkEvent, Uplink } from '@wanwatch/core';
+import type { Lab } from '@wanwatch/netlab';
+import { LinuxAdapter } from '../../src/index.js';
+import { adapterLab, inLab, Notes, uplinkOf } from '../support/lab.js';
+
+/** Collects link events and waits for the next one. */
+class Events {
+  readonly seen: { event: LinkEvent; at: number }[] = [];
+  private waiter: (() => void) | null = null;
+
+  readonly listener = (event: LinkEvent) => {
+    this.seen.push({ event, at: performance.now() });
+    this.waiter?.();
+  };
+
+  /** The first event after index `from` that matches, within `ms` (or null). */
+  async next(
+    from: number,
+    match: (e: LinkEvent) => boolean,
+    ms: number,
+  ): Promise<{ event: LinkEvent; at: number } | null> {
+    const until = performance.now() + ms;
+    for (let k = 0; k < 100 && performance.now() < until; k++) {
+      const hit = this.seen.slice(from).find((s) => match(s.event));
+      if (hit) return hit;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.max(1, until - performance.now()));
+        this.waiter = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+    return this.seen.slice(from).find((s) => match(s.event)) ?? null;
+  }
+}
+
+describe('linux adapter: link events, in the lab', function () {
+  this.timeout(60_000);
+  let lab: Lab;
+  let adapter: LinuxAdapter;
+  let wan1: Uplink;
+  let wan2: Uplink;
+  const events = new Events();
+  let unsubscribe: () => void;
+
+  before(async () => {
+    lab = await adapterLab(2);
+    [wan1, wan2] = [uplinkOf(lab, 1), uplinkOf(lab, 2)];
+    adapter = new LinuxAdapter([wan1, wan2], inLab(lab, { logger: new Notes().logger }));
+    unsubscribe = adapter.linkEvents(events.listener);
+    await new Promise((r) => setTimeout(r, 300)); // the monitor starts and reads the devices
+  });
+  after(async () => {
+    await adapter?.close();
+    await lab?.destroy();
+  });
+
+  it('reports carrier loss well under a second after it happens, and its return, once each', async () => {
+    const from = events.seen.length;
+    const start = performance.now();
+    const fault = await lab.faults.carrierLoss(2);
+    const down = await events.next(from, (e) => e.uplink === 'wan2' && e.carrier === 'down', 1000);
+    assert.ok(down, 'no down event');
+    const downMs = down.at - start;
+    assert.ok(downMs < 500, `down reported after ${downMs.toFixed(0)} ms`);
+    const restored = performance.now();
+    await fault.clear();
+    const up = await events.next(from, (e) => e.uplink === 'wan2' && e.carrier === 'up', 2000);
+    assert.ok(up, 'no up event');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(
+      events.seen.slice(from).map((s) => `${s.event.uplink} ${s.event.carrier}`),
+      ['wan2 down', 'wan2 up'],
+      'one event per change, none for the other uplink',
+    );
+    console.log(
+      `      carrier loss reported in ${downMs.toFixed(1)} ms, its end in ${(up.at - restored).toFixed(1)} ms`,
+    );
+  });
+
+  it('reports a device that is deleted as down and its return as up', async () => {
+    const from = events.seen.length;
+    await lab.removeUplinkDevice(1);
+    assert.ok(await events.next(from, (e) => e.uplink === 'wan1' && e.carrier === 'down', 1000), 'no down event');
+    await lab.restoreUplinkDevice(1);
+    assert.ok(await events.next(from, (e) => e.uplink === 'wan1' && e.carrier === 'up', 2000), 'no up event');
+  });
+
+  it('stops telling a listener that unsubscribed, and stops the monitor on close()', async () => {
+    unsubscribe();
+    const from = events.seen.length;
+    const fault = await lab.faults.carrierLoss(2);
+    await new Promise((r) => setTimeout(r, 300));
+    await fault.clear();
+    assert.equal(events.seen.length, from);
+    await adapter.close();
+    assert.throws(() => adapter.linkEvents(() => undefined), /closed/);
+  });
+});
