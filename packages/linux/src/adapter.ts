@@ -27,6 +27,9 @@ import { deleteFlowsTo } from './switch/conntrack.js';
 
 type Families<T> = { 4: T; 6: T };
 
+/** After a monitor starts, the devices are read once more this much later. */
+const SETTLE_MS = 250;
+
 /**
  * The Linux adapter. Implements core's `Adapter`.
  *
@@ -262,14 +265,18 @@ export class LinuxAdapter implements Adapter {
       started: (restart) => {
         if (restart) this.info('wanwatch linux: ip monitor restarted');
         void this.resync(restart);
+        // `ip monitor` subscribes a few milliseconds after it starts: a change in that window shows in a second read.
+        setTimeout(() => {
+          if (!this.closed) void this.resync(false, true);
+        }, SETTLE_MS).unref?.();
       },
       died: (why, delayMs) => this.warn(`wanwatch linux: ip monitor ended (${why}); restarting in ${delayMs} ms`),
     });
     this.monitor.start();
   }
 
-  /** Reads every device; fills in unknown carriers, and after a restart reports what changed meanwhile. */
-  private async resync(restart: boolean): Promise<void> {
+  /** Reads every device; fills in unknown carriers and, after a restart or when settling, reports what changed meanwhile. */
+  private async resync(restart: boolean, settle = false): Promise<void> {
     const since = this.lineSeq;
     let links: LinkEntry[];
     try {
@@ -285,7 +292,7 @@ export class LinuxAdapter implements Adapter {
       const link = links.find((l) => l.name === m.device);
       const carrier = link && hasCarrier(link) ? 'up' : 'down';
       if (!known) this.carriers.set(m.id, { carrier, seq: since });
-      else this.setCarrier(m, carrier, since);
+      else if (restart || settle) this.setCarrier(m, carrier, since);
     }
     if (restart) for (const m of this.config.uplinks) this.scheduleRefresh(m.id);
   }

@@ -54,6 +54,27 @@ describe('linux adapter: discover and activate, in the lab', function () {
     assert.equal(dhcp?.dev, 'wan1', "the DHCP client's route is left alone");
   });
 
+  it('takes a link-local IPv6 gateway, as routers advertise it', async () => {
+    const isp = lab.uplink(2).ispNamespace;
+    const addrs = JSON.parse((await ipIn(isp, ['-6', '-json', 'addr', 'show', 'dev', 'cust'])).stdout) as {
+      addr_info: { local?: string; scope?: string }[];
+    }[];
+    const linkLocal = addrs[0]!.addr_info.find((a) => a.scope === 'link')!.local!;
+    const viaLinkLocal = { ...wan2, gateway6: `${linkLocal}%wan2` };
+    const a = new LinuxAdapter([wan1, viaLinkLocal], inLab(lab, { conntrack: 'off' }));
+    try {
+      await a.activate(viaLinkLocal, context(wan1));
+      const v6 = (await defaultRoutes(lab, 6)).find((r) => r.metric === 10);
+      assert.deepEqual([v6?.gateway, v6?.dev], [linkLocal, 'wan2']);
+      assert.ok(await lanReaches(lab, lab.targets6(1)[0]!), 'IPv6 through the link-local gateway');
+      await a.prepareProbing(viaLinkLocal);
+      assert.equal((await defaultRoutes(lab, 6, '102'))[0]?.gateway, linkLocal);
+      assert.equal(a.gatewayOf('wan2', 6), linkLocal);
+    } finally {
+      await a.close();
+    }
+  });
+
   it('never leaves the main table without a default route while switching (make before break)', async () => {
     host ??= await RouterHost.start(lab);
     // Only wanwatch's default routes are left (/proc/net/ipv6_route lists every table), so a gap in them would show.
@@ -76,6 +97,19 @@ describe('linux adapter: discover and activate, in the lab', function () {
     assert.ok(switches >= 4, `only ${switches} switches`);
     assert.ok(seen.samples > 1000, `only ${seen.samples} samples`);
     assert.deepEqual([seen.without4, seen.without6], [0, 0], `${JSON.stringify(seen)} over ${switches} switches`);
-    console.log(`      ${switches} switches, ${seen.samples} samples of the routes, none without a default route`);
+    // The control: deleting, then adding (break before make), is seen by the same watcher.
+    const control = host.watchDefaults(600, 100);
+    await new Promise((r) => setTimeout(r, 200));
+    const u1 = lab.uplink(1);
+    for (let k = 0; k < 5; k++) {
+      await ipIn(lab.ns.router, ['-4', 'route', 'del', 'default', 'metric', '10']);
+      await ipIn(lab.ns.router, ['-4', 'route', 'add', 'default', 'via', u1.gateway4, 'dev', 'wan1', 'metric', '10']);
+    }
+    const broken = await control;
+    assert.ok(broken.without4 > 0, `the watcher missed a gap: ${JSON.stringify(broken)}`);
+    console.log(
+      `      ${switches} switches, ${seen.samples} samples, none without a default route` +
+        ` (control: ${broken.without4} of ${broken.samples} samples without one)`,
+    );
   });
 });

@@ -1,8 +1,23 @@
 import assert from 'node:assert/strict';
 import type { LinkEvent, Uplink } from '@wanwatch/core';
-import type { Lab } from '@wanwatch/netlab';
+import { ipIn, type Lab } from '@wanwatch/netlab';
 import { LinuxAdapter } from '../../src/index.js';
-import { adapterLab, inLab, Notes, uplinkOf } from '../support/lab.js';
+import { execa } from 'execa';
+import { adapterLab, defaultRoutes, inLab, Notes, uplinkOf, type JsonRoute } from '../support/lab.js';
+
+/** This process's children running `ip … monitor` (the adapter's monitor), once there are `expected` of them. */
+async function monitorChildren(expected: number): Promise<number> {
+  let count = -1;
+  // The child may take a moment to go after SIGTERM.
+  for (let k = 0; k < 50 && count !== expected; k++) {
+    if (k > 0) await new Promise((r) => setTimeout(r, 20));
+    const ps = await execa('ps', ['-o', 'args=', '--ppid', String(process.pid)], { reject: false });
+    count = String(ps.stdout)
+      .split('\n')
+      .filter((l) => / monitor /.test(l)).length;
+  }
+  return count;
+}
 
 /** Collects link events and waits for the next one. */
 class Events {
@@ -86,6 +101,21 @@ describe('linux adapter: link events, in the lab', function () {
     assert.ok(await events.next(from, (e) => e.uplink === 'wan1' && e.carrier === 'down', 1000), 'no down event');
     await lab.restoreUplinkDevice(1);
     assert.ok(await events.next(from, (e) => e.uplink === 'wan1' && e.carrier === 'up', 2000), 'no up event');
+    // The lab gives the re-created device its main default route back at metric 0; DHCP clients use 100 and more.
+    await ipIn(lab.ns.router, ['-4', 'route', 'del', 'default', 'metric', '0']);
+  });
+
+  it("puts the active uplink's default route back when its device returns", async () => {
+    await adapter.activate(wan2, { previous: wan1, reason: 'manual', signal: new AbortController().signal });
+    await lab.removeUplinkDevice(2);
+    assert.deepEqual(await defaultRoutes(lab, 4).then((l) => l.filter((r) => r.metric === 10)), []);
+    await lab.restoreUplinkDevice(2);
+    let back: JsonRoute | undefined;
+    for (let k = 0; k < 100 && !back; k++) {
+      await new Promise((r) => setTimeout(r, 20));
+      back = (await defaultRoutes(lab, 4)).find((r) => r.metric === 10);
+    }
+    assert.deepEqual([back?.gateway, back?.dev], [lab.uplink(2).gateway4, 'wan2']);
   });
 
   it('stops telling a listener that unsubscribed, and stops the monitor on close()', async () => {
@@ -95,7 +125,9 @@ describe('linux adapter: link events, in the lab', function () {
     await new Promise((r) => setTimeout(r, 300));
     await fault.clear();
     assert.equal(events.seen.length, from);
+    assert.equal(await monitorChildren(1), 1, 'the monitor runs');
     await adapter.close();
+    assert.equal(await monitorChildren(0), 0, 'the monitor is gone');
     assert.throws(() => adapter.linkEvents(() => undefined), /closed/);
   });
 });
