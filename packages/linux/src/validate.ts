@@ -19,11 +19,17 @@ export function isInterfaceName(name: string): boolean {
   return INTERFACE_NAME.test(name) && name !== '.' && name !== '..';
 }
 
-/** An address without a zone (`fe80::1%eth0` → `fe80::1`); null unless it is an address of `family`. */
+/**
+ * An address without a zone, IPv6 in the kernel's canonical form
+ * (`FE80:0::1%eth0` → `fe80::1`), so that a configured address compares
+ * equal to what `ip` prints; null unless it is an address of `family`.
+ */
 export function plainAddress(value: string, family: 4 | 6): string | null {
   const [address = '', zone] = value.split('%');
   if (family === 4) return zone === undefined && isIPv4(address) ? address : null;
-  return isIPv6(address) ? address.toLowerCase() : null;
+  if (!isIPv6(address)) return null;
+  // The URL parser writes IPv6 hosts as RFC 5952 says, as iproute2 prints them.
+  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
 }
 
 /** True for an IPv6 link-local address (fe80::/10). */

@@ -38,8 +38,8 @@ describe('linux adapter options', () => {
     assert.equal(r.cleanupOnClose, false);
   });
 
-  it('reads gateways as an address, auto, or unset, and drops an IPv6 zone', () => {
-    const [u] = resolveOptions([up('a', 'eth1', { gateway: '192.0.2.1', gateway6: 'fe80::1%eth1' })]).uplinks;
+  it('reads gateways as an address (IPv6 in canonical form, without a zone), auto, or unset', () => {
+    const [u] = resolveOptions([up('a', 'eth1', { gateway: '192.0.2.1', gateway6: 'FE80:0::1%eth1' })]).uplinks;
     assert.deepEqual(u!.gateway, {
       4: { kind: 'address', address: '192.0.2.1' },
       6: { kind: 'address', address: 'fe80::1' },

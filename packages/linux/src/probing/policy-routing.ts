@@ -33,6 +33,7 @@
 import type { ManagedUplink } from '../options.js';
 import { isRoute, routeCommand, tableDefault, type DefaultRoute } from '../routes/default-route.js';
 import type { LinkEntry, RouteEntry, RuleEntry } from '../state/ip-json.js';
+import { isInterfaceName, plainAddress } from '../validate.js';
 
 /** What wanwatch owns among the rules: preferences `[first, last]` that look up one of `tables`. */
 export interface RuleBlock {
@@ -93,8 +94,11 @@ export function ownRules(rules: readonly RuleEntry[], uplink: ManagedUplink, blo
     if (e.other || e.iif !== undefined || e.table !== uplink.table || e.pref < block.first || e.pref > block.last)
       return [];
     const base = { family: e.family, pref: e.pref, table: uplink.table };
-    if (e.oif !== undefined) return e.src === 'all' ? [{ ...base, oif: e.oif }] : [];
-    return e.src === 'all' ? [] : [{ ...base, from: e.src }];
+    // What the kernel printed goes back into a command: only plain names and addresses do.
+    if (e.oif !== undefined) return e.src === 'all' && isInterfaceName(e.oif) ? [{ ...base, oif: e.oif }] : [];
+    const [address = '', length] = e.src.split('/');
+    const valid = plainAddress(address, e.family) !== null && (length === undefined || /^\d{1,3}$/.test(length));
+    return e.src !== 'all' && valid ? [{ ...base, from: e.src }] : [];
   });
 }
 

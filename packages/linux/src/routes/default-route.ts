@@ -4,6 +4,7 @@
  * before; the adapter runs it.
  */
 import { MAIN_TABLE, type RouteEntry } from '../state/ip-json.js';
+import { isInterfaceName, plainAddress } from '../validate.js';
 
 /** A default route wanwatch wants: via a next hop, or (gateway null) straight out of a point-to-point device. */
 export interface DefaultRoute {
@@ -50,8 +51,11 @@ export function isRoute(entry: RouteEntry, route: DefaultRoute): boolean {
 
 /** The route as data, from what `ip` printed (null when it is not a plain route wanwatch could have made). */
 export function asDefaultRoute(entry: RouteEntry): DefaultRoute | null {
-  if (entry.type !== 'unicast' || entry.multipath || entry.dev === undefined) return null;
-  return { family: entry.family, gateway: entry.gateway?.toLowerCase() ?? null, dev: entry.dev };
+  if (entry.type !== 'unicast' || entry.multipath || entry.dev === undefined || !isInterfaceName(entry.dev))
+    return null;
+  const gateway = entry.gateway === undefined ? null : plainAddress(entry.gateway, entry.family);
+  if (entry.gateway !== undefined && gateway === null) return null;
+  return { family: entry.family, gateway, dev: entry.dev };
 }
 
 /** How a route reads in a message. */

@@ -6,6 +6,7 @@
  */
 import { WanwatchError } from '@wanwatch/core';
 import type { CommandRunner } from '../exec/runner.js';
+import { plainAddress } from '../validate.js';
 
 /** Table ids the kernel reserves. */
 export const MAIN_TABLE = 254;
@@ -135,9 +136,11 @@ export function parseLinks(stdout: string, command: readonly string[] = ['ip']):
       const info = a as Json;
       const local = str(info, 'local');
       if (local === undefined || str(info, 'scope') !== 'global') continue;
-      if (str(info, 'family') === 'inet') v4.push(local);
-      else if (str(info, 'family') === 'inet6' && info['tentative'] !== true && info['dadfailed'] !== true)
-        v6.push(local.toLowerCase());
+      // Addresses end up in commands (rules, conntrack): only what is plainly an address is kept.
+      const v4address = str(info, 'family') === 'inet' ? plainAddress(local, 4) : null;
+      const v6address = str(info, 'family') === 'inet6' ? plainAddress(local, 6) : null;
+      if (v4address !== null) v4.push(v4address);
+      else if (v6address !== null && info['tentative'] !== true && info['dadfailed'] !== true) v6.push(v6address);
     }
     return {
       ifindex: num(o, 'ifindex') ?? 0,

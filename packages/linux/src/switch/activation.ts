@@ -122,7 +122,7 @@ export async function activateRoutes(input: ActivationInput): Promise<void> {
     const problem6 = obstacle(input, 6);
     if (problem6 !== null) throw new Error(problem6);
     if (wanted[6] !== null) await replace(input, wanted[6]);
-    else input.info(`${uplink.id} has no IPv6 gateway: the IPv6 default route is left as it is`);
+    else input.info(`wanwatch linux: ${uplink.id} has no IPv6 gateway: the IPv6 default route is left as it is`);
   } catch (err) {
     const why = `the IPv6 default route could not move: ${describe(err)}`;
     const previous = context.previous;

@@ -108,6 +108,28 @@ describe('linux adapter: probe routing, in the lab', function () {
     assert.equal((await defaultRoutes(lab, 4, '102'))[0]?.gateway, gw);
   });
 
+  it('follows address changes of a device with its rules', async () => {
+    const r = lab.ns.router;
+    const hasRule = async (from: string) => (await rules(lab, 4)).some((x) => x.priority === 1002 && x.src === from);
+    await ipIn(r, ['-4', 'addr', 'add', '100.64.3.7/24', 'dev', 'wan3']);
+    assert.ok(await eventually(() => hasRule('100.64.3.7'), 2000), 'a rule for the new address');
+    await ipIn(r, ['-4', 'addr', 'del', '100.64.3.7/24', 'dev', 'wan3']);
+    assert.ok(
+      await eventually(async () => !(await hasRule('100.64.3.7')), 2000),
+      'the rule of the old address is gone',
+    );
+    assert.ok(await hasRule(lab.uplink(3).address4));
+  });
+
+  it('puts the table routes back after the device was down and up again', async () => {
+    const r = lab.ns.router;
+    await ipIn(r, ['link', 'set', 'wan3', 'down']);
+    assert.deepEqual(await defaultRoutes(lab, 4, '103'), [], 'the kernel dropped the routes of a device set down');
+    await ipIn(r, ['link', 'set', 'wan3', 'up']);
+    assert.ok(await eventually(async () => (await defaultRoutes(lab, 4, '103')).length === 1, 2000));
+    assert.ok(await eventually(async () => (await defaultRoutes(lab, 6, '103')).length === 1, 2000));
+  });
+
   it('puts the tables back after the device went away and came back, and the probes work again', async () => {
     const t4 = lab.targets4(1)[0]!;
     await lab.removeUplinkDevice(3);
