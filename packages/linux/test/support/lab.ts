@@ -1,6 +1,6 @@
 /** Test helpers: a lab for the adapter, uplinks as the engine describes them, and state read back from the router. */
 import { fileURLToPath } from 'node:url';
-import type { ProbeResult, Uplink } from '@wanwatch/core';
+import type { ProbeRequest, ProbeResult, Uplink } from '@wanwatch/core';
 import { Agent, execIn, ipIn, Lab } from '@wanwatch/netlab';
 import type { LinuxAdapterOptions } from '../../src/index.js';
 
@@ -156,7 +156,13 @@ export class RouterHost {
 
   /** One probe of `target` through `uplink`'s own device (`path: 'uplink'`). */
   probe(uplink: Uplink, target: string, timeoutMs = 500): Promise<ProbeResult> {
-    return this.agent.call<ProbeResult>('send', { uplink, target, timeoutMs, path: 'uplink' }, 10_000);
+    return this.send({ uplink, target, timeoutMs, path: 'uplink' });
+  }
+
+  /** A probe request of the engine's, sent from the router (its abort signal cannot cross). */
+  send(request: ProbeRequest): Promise<ProbeResult> {
+    const { uplink, target, timeoutMs, path } = request;
+    return this.agent.call<ProbeResult>('send', { uplink, target, timeoutMs, path }, timeoutMs + 10_000);
   }
 
   /** Samples the main table's default routes for `ms` after `delayMs`; counts samples that had none. */
