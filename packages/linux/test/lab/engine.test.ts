@@ -8,21 +8,21 @@ import { adapterLab, defaultRoutes, inLab, lanReaches, Notes, RouterHost, uplink
 function next<K extends keyof EngineEvents>(
   engine: Engine,
   event: K,
-  match: (...args: Parameters<EngineEvents[K]>) => boolean,
+  match: (...args: EngineEvents[K]) => boolean,
   ms: number,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      engine.off(event, listener as never);
+      engine.off(event, listener);
       reject(new Error(`no ${event} within ${ms} ms`));
     }, ms);
-    const listener = (...args: Parameters<EngineEvents[K]>) => {
+    const listener = (...args: EngineEvents[K]) => {
       if (!match(...args)) return;
       clearTimeout(timer);
-      engine.off(event, listener as never);
+      engine.off(event, listener);
       resolve(performance.now());
     };
-    engine.on(event, listener as never);
+    engine.on(event, listener);
   });
 }
 
