@@ -9,8 +9,7 @@
  */
 import { WanwatchError, type ActivateContext, type Adapter, type LinkEvent, type Uplink } from '@wanwatch/core';
 import { ExecaRunner, type CommandRunner } from './exec/runner.js';
-import { LinkMonitor } from './monitor/link-monitor.js';
-import { carrierOf, isDevice, parseMonitorLine, type MonitorEvent } from './monitor/parse.js';
+import { LinkWatch } from './monitor/link-watch.js';
 import { resolveOptions, type LinuxAdapterOptions, type ManagedUplink, type ResolvedOptions } from './options.js';
 import {
   probeRoutingCommands,
@@ -19,16 +18,14 @@ import {
   type RoutingState,
   type RuleBlock,
 } from './probing/policy-routing.js';
-import { effectiveDefault, isRoute, ownMainRoute, routeCommand } from './routes/default-route.js';
+import { effectiveDefault } from './routes/default-route.js';
+import { mainRouteRepairs } from './probing/main-route.js';
 import { GatewayBook, uplinkRoute, type Ownership } from './routes/gateways.js';
-import { hasCarrier, IpReader, MAIN_TABLE, type LinkEntry, type RouteEntry } from './state/ip-json.js';
+import { IpReader, type LinkEntry } from './state/ip-json.js';
 import { activateRoutes } from './switch/activation.js';
-import { deleteFlowsTo } from './switch/conntrack.js';
+import { cleanFlowsOf } from './switch/conntrack.js';
 
 type Families<T> = { 4: T; 6: T };
-
-/** After a monitor starts, the devices are read once more this much later. */
-const SETTLE_MS = 250;
 
 /**
  * The Linux adapter. Implements core's `Adapter`.
@@ -58,16 +55,12 @@ export class LinuxAdapter implements Adapter {
   private readonly block: RuleBlock;
   private readonly gateways = new GatewayBook();
   private readonly knownAddresses = new Map<string, Families<string[]>>();
-  private readonly carriers = new Map<string, { carrier: 'up' | 'down'; seq: number }>();
-  private readonly listeners = new Set<(event: LinkEvent) => void>();
-  private monitor: LinkMonitor | null = null;
-  private lineSeq = 0;
+  private readonly watch: LinkWatch;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly pending = new Set<string>();
-  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private active: string | null = null;
   private closed = false;
   private conntrackWarned = false;
+  private readonly missingGateways = new Set<string>();
 
   /** Throws a core `ConfigError` when an uplink or an option cannot be used. */
   constructor(
@@ -85,6 +78,24 @@ export class LinuxAdapter implements Adapter {
     const first = this.config.rulePriority;
     this.block = { first, last: first + Math.max(0, this.config.uplinks.length - 1), tables };
     this.resolveGateway = (uplink, family) => this.gatewayOf(uplink.id, family);
+    this.watch = new LinkWatch({
+      uplinks: this.config.uplinks,
+      own: this.own,
+      argv: [...this.config.commandPrefix, 'ip', '-N', '-o', 'monitor', 'link', 'address', 'route', 'rule'],
+      refreshDelayMs: this.config.refreshDelayMs,
+      readLinks: async () => {
+        const links = await this.ip.links();
+        this.noteLinks(links);
+        return links;
+      },
+      refresh: (list) => {
+        this.exclusive(() => this.reassert(list, false)).catch((err: unknown) =>
+          this.warn(`wanwatch linux: re-asserting the probe routing failed: ${message(err)}`),
+        );
+      },
+      warn: (m) => this.warn(m),
+      info: (m) => this.info(m),
+    });
   }
 
   /**
@@ -119,7 +130,7 @@ export class LinuxAdapter implements Adapter {
   /** Installs (idempotently) the uplink's table and rules, learning an auto gateway first. */
   async prepareProbing(uplink: Uplink): Promise<void> {
     const m = this.managed(uplink.id);
-    this.startMonitor();
+    this.watch.start();
     await this.exclusive(() => this.reassert([m], true));
   }
 
@@ -158,29 +169,27 @@ export class LinuxAdapter implements Adapter {
       });
       this.active = m.id;
       const previous = context.previous ? this.byId.get(context.previous.id) : undefined;
-      if (previous && previous.id !== m.id && this.config.conntrack === 'old-uplink')
-        await this.cleanConntrack(previous, m);
+      const addresses = previous ? this.knownAddresses.get(previous.id) : undefined;
+      if (previous && previous.id !== m.id && addresses && this.config.conntrack === 'old-uplink') {
+        const report = await cleanFlowsOf(this.runner, previous.id, addresses, this.conntrackWarned);
+        this.conntrackWarned ||= report.missing;
+        for (const w of report.warnings) this.warn(w);
+        if (report.info) this.info(report.info);
+      }
     });
   }
 
   /** Subscribes to carrier changes of the uplinks' devices (starts `ip monitor` on first use). */
   linkEvents(listener: (event: LinkEvent) => void): () => void {
     this.assertOpen();
-    this.listeners.add(listener);
-    this.startMonitor();
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.watch.subscribe(listener);
   }
 
   /** Stops the monitor; with `cleanupOnClose`, removes wanwatch's rules and tables. The default route stays. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.monitor?.stop();
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.refreshTimer = null;
-    this.listeners.clear();
+    this.watch.stop();
     await this.queue.catch(() => undefined);
     if (!this.config.cleanupOnClose) return;
     await this.exclusive(async () => {
@@ -221,8 +230,9 @@ export class LinuxAdapter implements Adapter {
           6: uplinkRoute(m, 6, this.gateways.gatewayOf(m, 6), link),
         },
       };
+      this.noteMissingGateways(plan);
       const commands = probeRoutingCommands(plan, state, this.block);
-      if (this.active === m.id) commands.push(...this.mainRouteRepairs(plan, state.routes));
+      if (this.active === m.id) commands.push(...mainRouteRepairs(plan, state.routes, this.config.metric));
       if (!link)
         this.info(`wanwatch linux: ${m.device} (uplink ${m.id}) does not exist; its routes wait until it does`);
       for (const argv of commands) {
@@ -237,147 +247,22 @@ export class LinuxAdapter implements Adapter {
     if (strict && firstError !== null) throw firstError;
   }
 
-  /**
-   * The active uplink's default route in the main table is put back when the
-   * kernel dropped it (its device went away and came back), or follows a
-   * learned gateway that changed. A route another tool moved elsewhere is left.
-   */
-  private mainRouteRepairs(plan: ProbeRoutingPlan, routes: Families<readonly RouteEntry[]>): string[][] {
-    if (!plan.link?.flags.includes('UP')) return [];
-    const commands: string[][] = [];
-    for (const family of [4, 6] as const) {
-      const wanted = plan.routes[family];
-      if (wanted === null) continue;
-      const current = ownMainRoute(routes[family], this.config.metric);
-      if (current && (current.dev !== wanted.dev || isRoute(current, wanted))) continue;
-      commands.push(routeCommand('replace', wanted, { metric: this.config.metric }));
-    }
-    return commands;
-  }
-
-  // ---- link events --------------------------------------------------------
-
-  private startMonitor(): void {
-    if (this.monitor || this.closed) return;
-    const argv = [...this.config.commandPrefix, 'ip', '-N', '-o', 'monitor', 'link', 'address', 'route', 'rule'];
-    this.monitor = new LinkMonitor(argv, {
-      line: (line) => this.onMonitorLine(line),
-      started: (restart) => {
-        if (restart) this.info('wanwatch linux: ip monitor restarted');
-        void this.resync(restart);
-        // `ip monitor` subscribes a few milliseconds after it starts: a change in that window shows in a second read.
-        setTimeout(() => {
-          if (!this.closed) void this.resync(false, true);
-        }, SETTLE_MS).unref?.();
-      },
-      died: (why, delayMs) => this.warn(`wanwatch linux: ip monitor ended (${why}); restarting in ${delayMs} ms`),
-    });
-    this.monitor.start();
-  }
-
-  /** Reads every device; fills in unknown carriers and, after a restart or when settling, reports what changed meanwhile. */
-  private async resync(restart: boolean, settle = false): Promise<void> {
-    const since = this.lineSeq;
-    let links: LinkEntry[];
-    try {
-      links = await this.ip.links();
-    } catch (err) {
-      this.warn(`wanwatch linux: reading the devices failed: ${message(err)}`);
-      return;
-    }
-    this.noteLinks(links);
-    for (const m of this.config.uplinks) {
-      const known = this.carriers.get(m.id);
-      if (known && known.seq > since) continue; // a monitor line told something newer
-      const link = links.find((l) => l.name === m.device);
-      const carrier = link && hasCarrier(link) ? 'up' : 'down';
-      if (!known) this.carriers.set(m.id, { carrier, seq: since });
-      else if (restart || settle) this.setCarrier(m, carrier, since);
-    }
-    if (restart) for (const m of this.config.uplinks) this.scheduleRefresh(m.id);
-  }
-
-  private onMonitorLine(line: string): void {
-    const event = parseMonitorLine(line);
-    if (!event || this.closed) return;
-    const seq = ++this.lineSeq;
-    const m = this.uplinkOfEvent(event);
-    if (!m) return;
-    if (event.kind === 'link') this.setCarrier(m, event.deleted ? 'down' : carrierOf(event.flags), seq, true);
-    this.scheduleRefresh(m.id);
-  }
-
-  /** The uplink an event is about, when it is one the adapter must act on. */
-  private uplinkOfEvent(event: MonitorEvent): ManagedUplink | undefined {
-    const list = this.config.uplinks;
-    switch (event.kind) {
-      case 'link':
-        return list.find((u) => isDevice(event.name, u.device));
-      case 'address':
-        return list.find((u) => u.device === event.name);
-      case 'route': {
-        // Our own writes come back as events: only a deletion of ours, or someone else's change, matters.
-        const ours =
-          this.own.tables.has(event.table) || (event.table === MAIN_TABLE && event.metric === this.own.metric);
-        if (ours && !event.deleted) return undefined;
-        return list.find((u) => u.device === event.dev);
-      }
-      case 'rule':
-        return event.deleted ? list.find((u) => u.table === event.table) : undefined;
-    }
-  }
-
-  private setCarrier(m: ManagedUplink, carrier: 'up' | 'down', seq: number, fromLine = false): void {
-    const known = this.carriers.get(m.id);
-    this.carriers.set(m.id, { carrier, seq });
-    // A line before the first read of the devices is reported: it means the link just changed.
-    if (known?.carrier === carrier || (!known && !fromLine)) return;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener({ uplink: m.id, carrier });
-      } catch (err) {
-        this.warn(`wanwatch linux: a link event listener threw: ${message(err)}`);
-      }
-    }
-  }
-
-  private scheduleRefresh(id: string): void {
-    if (this.closed) return;
-    this.pending.add(id);
-    if (this.refreshTimer) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = null;
-      const list = this.config.uplinks.filter((u) => this.pending.has(u.id));
-      this.pending.clear();
-      if (this.closed || list.length === 0) return;
-      this.exclusive(() => this.reassert(list, false)).catch((err: unknown) =>
-        this.warn(`wanwatch linux: re-asserting the probe routing failed: ${message(err)}`),
-      );
-    }, this.config.refreshDelayMs);
-    this.refreshTimer.unref?.();
-  }
-
   // ---- helpers ------------------------------------------------------------
 
-  private async cleanConntrack(previous: ManagedUplink, now: ManagedUplink): Promise<void> {
-    const addresses = this.knownAddresses.get(previous.id);
-    if (!addresses || addresses[4].length + addresses[6].length === 0) return;
-    const outcome = await deleteFlowsTo(this.runner, addresses);
-    const list = [...addresses[4], ...addresses[6]].join(', ');
-    if (outcome.missing) {
-      if (!this.conntrackWarned)
+  /** Says once (until it changes) that an `auto` gateway is not known, so probes of that family cannot leave yet. */
+  private noteMissingGateways(plan: ProbeRoutingPlan): void {
+    for (const family of [4, 6] as const) {
+      const key = `${plan.uplink.id}/${family}`;
+      const missing =
+        plan.link !== undefined && plan.uplink.gateway[family].kind === 'auto' && plan.routes[family] === null;
+      if (missing && !this.missingGateways.has(key))
         this.warn(
-          `wanwatch linux: conntrack is not installed, so flows NATed to ${previous.id} (${list}) were not deleted ` +
-            `(${outcome.problems[0] ?? ''}); install conntrack, or set conntrack: off`,
+          `wanwatch linux: no IPv${family} gateway of ${plan.uplink.id} is known yet (no default route on ` +
+            `${plan.uplink.device} in any table): its IPv${family} probes cannot leave through it until one appears`,
         );
-      this.conntrackWarned = true;
-      return;
+      if (missing) this.missingGateways.add(key);
+      else this.missingGateways.delete(key);
     }
-    for (const p of outcome.problems)
-      this.warn(`wanwatch linux: conntrack clean-up after switching to ${now.id}: ${p}`);
-    this.info(
-      `wanwatch linux: deleted ${outcome.deleted} conntrack entries of flows NATed to ${previous.id} (${list})`,
-    );
   }
 
   /** Remembers each uplink's addresses: after its device is gone they still name its NATed flows. */

@@ -61,3 +61,37 @@ export async function deleteFlowsTo(
   if (missing !== null) return { deleted, problems: [missing], missing: true };
   return { deleted, problems, missing: false };
 }
+
+/** What the adapter says after a clean-up. */
+export interface CleanupReport {
+  readonly warnings: readonly string[];
+  readonly info: string | null;
+  readonly missing: boolean;
+}
+
+/**
+ * Deletes the flows of the uplink left (`uplink`, with its last known
+ * `addresses`) and words the outcome; conntrack missing is warned about
+ * only when `warnedBefore` is false.
+ */
+export async function cleanFlowsOf(
+  runner: CommandRunner,
+  uplink: string,
+  addresses: { readonly 4: readonly string[]; readonly 6: readonly string[] },
+  warnedBefore: boolean,
+): Promise<CleanupReport> {
+  if (addresses[4].length + addresses[6].length === 0) return { warnings: [], info: null, missing: false };
+  const outcome = await deleteFlowsTo(runner, addresses);
+  const list = [...addresses[4], ...addresses[6]].join(', ');
+  if (outcome.missing) {
+    const warning =
+      `wanwatch linux: conntrack is not installed, so flows NATed to ${uplink} (${list}) were not deleted ` +
+      `(${outcome.problems[0] ?? ''}); install conntrack, or set conntrack: off`;
+    return { warnings: warnedBefore ? [] : [warning], info: null, missing: true };
+  }
+  return {
+    warnings: outcome.problems.map((p) => `wanwatch linux: conntrack clean-up of ${uplink}'s flows: ${p}`),
+    info: `wanwatch linux: deleted ${outcome.deleted} conntrack entries of flows NATed to ${uplink} (${list})`,
+    missing: false,
+  };
+}
