@@ -5,16 +5,22 @@ import { LinuxAdapter } from '../../src/index.js';
 import { execa } from 'execa';
 import { adapterLab, defaultRoutes, inLab, Notes, uplinkOf, type JsonRoute } from '../support/lab.js';
 
-/** This process's children running `ip … monitor` (the adapter's monitor), once there are `expected` of them. */
+/** Pids of this process's children running `ip … monitor` (the adapter's monitor). */
+async function monitorPids(): Promise<number[]> {
+  const ps = await execa('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { reject: false });
+  return String(ps.stdout)
+    .split('\n')
+    .filter((l) => / monitor /.test(l))
+    .map((l) => Number.parseInt(l.trim(), 10));
+}
+
+/** How many monitor children there are, once there are `expected` of them (or after a second). */
 async function monitorChildren(expected: number): Promise<number> {
   let count = -1;
   // The child may take a moment to go after SIGTERM.
   for (let k = 0; k < 50 && count !== expected; k++) {
     if (k > 0) await new Promise((r) => setTimeout(r, 20));
-    const ps = await execa('ps', ['-o', 'args=', '--ppid', String(process.pid)], { reject: false });
-    count = String(ps.stdout)
-      .split('\n')
-      .filter((l) => / monitor /.test(l)).length;
+    count = (await monitorPids()).length;
   }
   return count;
 }
@@ -58,12 +64,13 @@ describe('linux adapter: link events, in the lab', function () {
   let wan1: Uplink;
   let wan2: Uplink;
   const events = new Events();
+  const notes = new Notes();
   let unsubscribe: () => void;
 
   before(async () => {
     lab = await adapterLab(2);
     [wan1, wan2] = [uplinkOf(lab, 1), uplinkOf(lab, 2)];
-    adapter = new LinuxAdapter([wan1, wan2], inLab(lab, { logger: new Notes().logger }));
+    adapter = new LinuxAdapter([wan1, wan2], inLab(lab, { logger: notes.logger }));
     unsubscribe = adapter.linkEvents(events.listener);
     await new Promise((r) => setTimeout(r, 300)); // the monitor starts and reads the devices
   });
@@ -116,6 +123,25 @@ describe('linux adapter: link events, in the lab', function () {
       back = (await defaultRoutes(lab, 4)).find((r) => r.metric === 10);
     }
     assert.deepEqual([back?.gateway, back?.dev], [lab.uplink(2).gateway4, 'wan2']);
+  });
+
+  it('starts the monitor again when it dies, and reports what changed meanwhile', async () => {
+    const [pid] = await monitorPids();
+    assert.ok(pid, 'no monitor child');
+    const from = events.seen.length;
+    process.kill(pid, 'SIGKILL');
+    const fault = await lab.faults.carrierLoss(2);
+    try {
+      assert.ok(await events.next(from, (e) => e.uplink === 'wan2' && e.carrier === 'down', 3000), 'no down event');
+      assert.ok(
+        notes.warnings.some((w) => /ip monitor ended .*restarting in 100 ms/.test(w)),
+        notes.warnings.join('\n'),
+      );
+      assert.equal(await monitorChildren(1), 1);
+    } finally {
+      await fault.clear();
+    }
+    assert.ok(await events.next(from, (e) => e.uplink === 'wan2' && e.carrier === 'up', 2000), 'no up event');
   });
 
   it('stops telling a listener that unsubscribed, and stops the monitor on close()', async () => {
