@@ -107,7 +107,8 @@ export function resolveOptions(uplinks: readonly Uplink[], options: LinuxAdapter
   const d = LINUX_DEFAULTS;
   const tableBase = integer(issues, 'tableBase', options.tableBase ?? d.tableBase, 0, 0xffff_ffff - 64);
   const rulePriority = integer(issues, 'rulePriority', options.rulePriority ?? d.rulePriority, 1, 32_765);
-  const metric = integer(issues, 'metric', options.metric ?? d.metric, 0, 0xffff_ffff);
+  // Not 0: the kernel files an IPv6 route of metric 0 at 1024, so wanwatch would not find its own route.
+  const metric = integer(issues, 'metric', options.metric ?? d.metric, 1, 0xffff_ffff);
   const commandTimeoutMs = integer(
     issues,
     'commandTimeoutMs',

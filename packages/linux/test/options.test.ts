@@ -61,7 +61,7 @@ describe('linux adapter options', () => {
       ),
     );
     assert.deepEqual(found, [
-      'metric: must be an integer 0…4294967295, not -1',
+      'metric: must be an integer 1…4294967295, not -1',
       'conntrack: must be "old-uplink" or "off", not "all"',
       'tables.x: names no configured uplink',
       'tables.a: table 254 is not usable (1…2³²−1, not 253–255)',

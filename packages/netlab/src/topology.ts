@@ -138,11 +138,15 @@ export async function buildLan(ns: LabNamespaces, ipv6: boolean): Promise<void> 
   );
 }
 
-/** Points the router's main default route (IPv4 and IPv6) at uplink `i`. */
-export async function setDefaultUplink(router: string, i: number, ipv6: boolean): Promise<void> {
+/**
+ * Points the router's main default route (IPv4 and IPv6) at uplink `i`, at
+ * `metric` (IPv4 0 and IPv6 1024 when undefined, the kernel's defaults).
+ */
+export async function setDefaultUplink(router: string, i: number, ipv6: boolean, metric?: number): Promise<void> {
   const p = uplinkPlan(i);
-  await addRoute(router, ['replace', 'default', 'via', p.gateway4, 'dev', uplinkDevice(i)]);
-  if (ipv6) await addRoute(router, ['replace', 'default', 'via', p.gateway6, 'dev', uplinkDevice(i)]);
+  const at = metric === undefined ? [] : ['metric', String(metric)];
+  await addRoute(router, ['replace', 'default', 'via', p.gateway4, 'dev', uplinkDevice(i), ...at]);
+  if (ipv6) await addRoute(router, ['replace', 'default', 'via', p.gateway6, 'dev', uplinkDevice(i), ...at]);
 }
 
 /** Installs the lab's fixture probe routing (see router/lab-probe-routing.ts). */

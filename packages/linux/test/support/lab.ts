@@ -13,58 +13,42 @@ export const DHCP_TABLE = 200;
 /**
  * A lab whose router has no probe routing of netlab's and default routes as
  * DHCP clients would leave them: uplink 1's in the main table at metric 100
- * (IPv4; IPv6 at 1024, as router advertisements install it), uplink 2's in
- * table 200, none for the others.
+ * (IPv4 and IPv6), uplink 2's in table 200, none for the others.
  */
 export async function adapterLab(uplinks = 2): Promise<Lab> {
   return Lab.create({
     uplinks,
     services: false,
     probeRouting: false,
+    defaultRouteMetric: 100,
     setup: async (lab) => {
+      const u2 = lab.uplinks[1];
+      if (!u2) return;
       const r = lab.ns.router;
-      const [u1, u2] = [lab.uplink(1), lab.uplinks[1]];
-      await ipIn(r, ['-4', 'route', 'del', 'default']);
       await ipIn(r, [
         '-4',
         'route',
         'add',
         'default',
         'via',
-        u1.gateway4,
+        u2.gateway4,
         'dev',
-        u1.device,
-        'metric',
-        '100',
-        'proto',
-        'dhcp',
+        u2.device,
+        'table',
+        String(DHCP_TABLE),
       ]);
-      if (u2) {
-        await ipIn(r, [
-          '-4',
-          'route',
-          'add',
-          'default',
-          'via',
-          u2.gateway4,
-          'dev',
-          u2.device,
-          'table',
-          String(DHCP_TABLE),
-        ]);
-        await ipIn(r, [
-          '-6',
-          'route',
-          'add',
-          'default',
-          'via',
-          u2.gateway6,
-          'dev',
-          u2.device,
-          'table',
-          String(DHCP_TABLE),
-        ]);
-      }
+      await ipIn(r, [
+        '-6',
+        'route',
+        'add',
+        'default',
+        'via',
+        u2.gateway6,
+        'dev',
+        u2.device,
+        'table',
+        String(DHCP_TABLE),
+      ]);
     },
   });
 }
