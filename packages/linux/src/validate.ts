@@ -32,11 +32,6 @@ export function plainAddress(value: string, family: 4 | 6): string | null {
   return new URL(`http://[${address}]/`).hostname.slice(1, -1);
 }
 
-/** True for an IPv6 link-local address (fe80::/10). */
-export function isLinkLocal6(address: string): boolean {
-  return /^fe[89ab][0-9a-f]?:/i.test(address);
-}
-
 /** Routing table ids the kernel reserves (unspec, default, main, local). */
 const RESERVED_TABLES = new Set([0, 253, 254, 255]);
 
