@@ -23,10 +23,5 @@ export { assertLabAddress, LAN, SERVICES, TARGET_PREFIXES, targets4, targets6, u
 export { listLabNamespaces, sweepNamespaces } from './namespaces.js';
 export { NAMESPACE_PREFIX, namespaceName, newRunId } from './names.js';
 export { preflight } from './preflight.js';
-export {
-  installProbeRouting,
-  removeProbeRouting,
-  restoreProbeRoutes,
-  type ProbeRouting,
-} from './router/policy-routing.js';
+export { labProbeTable } from './router/lab-probe-routing.js';
 export { run, execIn, ipIn, nftIn } from './exec.js';

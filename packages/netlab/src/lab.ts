@@ -13,7 +13,7 @@ import { Faults } from './faults.js';
 import { namespaceName, newRunId } from './names.js';
 import { createNamespace, removeNamespace, sweepNamespaces } from './namespaces.js';
 import { preflight } from './preflight.js';
-import { restoreProbeRoutes } from './router/policy-routing.js';
+import { restoreLabProbeRoutes } from './router/lab-probe-routing.js';
 import {
   baseSysctls,
   buildInternet,
@@ -23,7 +23,6 @@ import {
   buildUplinkLink,
   setDefaultUplink,
   uplinkDevice,
-  uplinkRouting,
   type LabNamespaces,
 } from './topology.js';
 import { TrafficMeter, type MeterOptions } from './meter.js';
@@ -35,8 +34,19 @@ export interface LabOptions {
   readonly uplinks?: number;
   /** Configure IPv6 too. Default true. */
   readonly ipv6?: boolean;
-  /** Install per-uplink probe routing on the router. Default true. */
+  /**
+   * Install the lab's fixture probe routing on the router (a table and rules
+   * per uplink, as `@wanwatch/linux` makes them by default). Default true;
+   * tests of the Linux adapter turn it off and let the adapter do it.
+   */
   readonly probeRouting?: boolean;
+  /**
+   * Metric of the main default routes the lab installs (at build, by
+   * setDefaultUplink(), after restoreUplinkDevice()). Default: none given
+   * (IPv4 0, IPv6 1024). Give e.g. 100, as a DHCP client would, when
+   * wanwatch's Linux adapter (metric 10) must win over them.
+   */
+  readonly defaultRouteMetric?: number;
   /** Start the internet's HTTP, TCP and DNS services. Default true. */
   readonly services?: boolean;
   /** Extra set-up run last (routes, rules…); if it throws, the lab is removed and the error passed on. */
@@ -64,6 +74,8 @@ export class Lab {
   private readonly meters = new Set<TrafficMeter>();
   private destroyed = false;
   private defaultUplink = 1;
+  private probeRouting = false;
+  private defaultMetric: number | undefined = undefined;
 
   private constructor(
     readonly runId: string,
@@ -80,6 +92,9 @@ export class Lab {
     await sweepNamespaces();
     const count = options.uplinks ?? 2;
     if (!Number.isInteger(count) || count < 1 || count > 8) throw new RangeError(`uplinks must be 1…8, not ${count}`);
+    const metric = options.defaultRouteMetric;
+    if (metric !== undefined && !(Number.isInteger(metric) && metric >= 1 && metric <= 0xffff_ffff))
+      throw new RangeError(`defaultRouteMetric must be an integer 1…4294967295, not ${metric}`);
     const ipv6 = options.ipv6 ?? true;
     const runId = newRunId();
     const ns: LabNamespaces = {
@@ -123,8 +138,10 @@ export class Lab {
     await buildInternet(this.ns, this.ipv6);
     await buildLan(this.ns, this.ipv6);
     for (const name of all) await waitLinksUp(name);
-    await setDefaultUplink(this.ns.router, 1, this.ipv6);
-    if (options.probeRouting ?? true) await buildProbeRouting(this.ns.router, this.uplinks.length, this.ipv6);
+    this.defaultMetric = options.defaultRouteMetric;
+    await setDefaultUplink(this.ns.router, 1, this.ipv6, this.defaultMetric);
+    this.probeRouting = options.probeRouting ?? true;
+    if (this.probeRouting) await buildProbeRouting(this.ns.router, this.uplinks.length, this.ipv6);
     if (options.services ?? true) {
       this.services = await Agent.start({
         ns: this.ns.inet,
@@ -159,7 +176,7 @@ export class Lab {
   /** Moves the router's main default route (IPv4 and IPv6) to uplink `i`. */
   async setDefaultUplink(i: number): Promise<void> {
     this.uplink(i);
-    await setDefaultUplink(this.ns.router, i, this.ipv6);
+    await setDefaultUplink(this.ns.router, i, this.ipv6, this.defaultMetric);
     this.defaultUplink = i;
   }
 
@@ -176,13 +193,17 @@ export class Lab {
     await ipIn(this.ns.router, ['link', 'del', u.device]);
   }
 
-  /** Creates uplink `i`'s device again, with the same name and addresses and its routes. */
+  /**
+   * Creates uplink `i`'s device again, with the same name and addresses, its
+   * main default route if it had it, and the fixture probe routes if the lab
+   * installed them (otherwise re-creating those is the adapter's job).
+   */
   async restoreUplinkDevice(i: number): Promise<void> {
     this.uplink(i);
     await buildUplinkLink(this.ns, i, this.ipv6);
     await waitLinksUp(this.ns.router, [this.uplink(i).device]);
-    await restoreProbeRoutes(this.ns.router, uplinkRouting(i, this.ipv6));
-    if (this.defaultUplink === i) await setDefaultUplink(this.ns.router, i, this.ipv6);
+    if (this.probeRouting) await restoreLabProbeRoutes(this.ns.router, i, this.ipv6);
+    if (this.defaultUplink === i) await setDefaultUplink(this.ns.router, i, this.ipv6, this.defaultMetric);
   }
 
   /** Starts a traffic meter: a numbered UDP stream from the LAN host through the router to the internet. */

@@ -11,7 +11,7 @@
 import { assertLabAddress, LAN, SERVICES, TARGET_PREFIXES, uplinkPlan } from './addresses.js';
 import { ipIn, nftIn, sysctlIn } from './exec.js';
 import { assertDeviceName } from './names.js';
-import { installProbeRouting, type ProbeRouting } from './router/policy-routing.js';
+import { installLabProbeRouting } from './router/lab-probe-routing.js';
 
 /** Device names inside an ISP namespace. */
 export const ISP_CUSTOMER_DEV = 'cust';
@@ -28,20 +28,6 @@ export interface LabNamespaces {
 /** The router's device for uplink `i` (1-based). */
 export function uplinkDevice(i: number): string {
   return `wan${i}`;
-}
-
-/** The probe routing of uplink `i`: table 100+i, rules at pref 1000+10·i. */
-export function uplinkRouting(i: number, ipv6: boolean): ProbeRouting {
-  const p = uplinkPlan(i);
-  return {
-    dev: uplinkDevice(i),
-    table: 100 + i,
-    pref: 1000 + 10 * i,
-    gateway4: p.gateway4,
-    source4: p.router4,
-    gateway6: ipv6 ? p.gateway6 : undefined,
-    source6: ipv6 ? p.router6 : undefined,
-  };
 }
 
 async function addAddress(ns: string, dev: string, cidr: string): Promise<void> {
@@ -152,14 +138,18 @@ export async function buildLan(ns: LabNamespaces, ipv6: boolean): Promise<void> 
   );
 }
 
-/** Points the router's main default route (IPv4 and IPv6) at uplink `i`. */
-export async function setDefaultUplink(router: string, i: number, ipv6: boolean): Promise<void> {
+/**
+ * Points the router's main default route (IPv4 and IPv6) at uplink `i`, at
+ * `metric` (IPv4 0 and IPv6 1024 when undefined, the kernel's defaults).
+ */
+export async function setDefaultUplink(router: string, i: number, ipv6: boolean, metric?: number): Promise<void> {
   const p = uplinkPlan(i);
-  await addRoute(router, ['replace', 'default', 'via', p.gateway4, 'dev', uplinkDevice(i)]);
-  if (ipv6) await addRoute(router, ['replace', 'default', 'via', p.gateway6, 'dev', uplinkDevice(i)]);
+  const at = metric === undefined ? [] : ['metric', String(metric)];
+  await addRoute(router, ['replace', 'default', 'via', p.gateway4, 'dev', uplinkDevice(i), ...at]);
+  if (ipv6) await addRoute(router, ['replace', 'default', 'via', p.gateway6, 'dev', uplinkDevice(i), ...at]);
 }
 
-/** Installs the per-uplink probe routing (see router/policy-routing.ts). */
+/** Installs the lab's fixture probe routing (see router/lab-probe-routing.ts). */
 export async function buildProbeRouting(router: string, uplinks: number, ipv6: boolean): Promise<void> {
-  for (let i = 1; i <= uplinks; i++) await installProbeRouting(router, uplinkRouting(i, ipv6));
+  for (let i = 1; i <= uplinks; i++) await installLabProbeRouting(router, i, ipv6);
 }

@@ -1,0 +1,319 @@
+/**
+ * wanwatch's Linux adapter: iproute2 for reading and switching, a routing
+ * table and rules per uplink for probes, `ip monitor` for carrier events
+ * and for re-asserting the probe routing when links, addresses, routes or
+ * rules change under it, and conntrack for a selective clean-up.
+ *
+ * Every change to the system runs one at a time (a single queue), so that
+ * a re-assertion triggered by an event never interleaves with a switch.
+ */
+import { WanwatchError, type ActivateContext, type Adapter, type LinkEvent, type Uplink } from '@wanwatch/core';
+import { ExecaRunner, type CommandRunner } from './exec/runner.js';
+import { LinkWatch } from './monitor/link-watch.js';
+import { resolveOptions, type LinuxAdapterOptions, type ManagedUplink, type ResolvedOptions } from './options.js';
+import {
+  probeRoutingCommands,
+  removalCommands,
+  type ProbeRoutingPlan,
+  type RoutingState,
+  type RuleBlock,
+} from './probing/policy-routing.js';
+import { effectiveDefault } from './routes/default-route.js';
+import { mainRouteRepairs } from './probing/main-route.js';
+import { GatewayBook, uplinkRoute, type Ownership } from './routes/gateways.js';
+import { IpReader, type LinkEntry } from './state/ip-json.js';
+import { activateRoutes } from './switch/activation.js';
+import { cleanFlowsOf } from './switch/conntrack.js';
+
+type Families<T> = { 4: T; 6: T };
+
+/**
+ * The Linux adapter. Implements core's `Adapter`.
+ *
+ * @example
+ * ```ts
+ * import { Engine } from '@wanwatch/core';
+ * import { createProbe } from '@wanwatch/probes';
+ * import { createLinuxAdapter } from '@wanwatch/linux';
+ *
+ * const adapter = createLinuxAdapter(uplinks, { metric: 10, logger: console });
+ * const probe = createProbe({ resolveGateway: adapter.resolveGateway });
+ * const engine = new Engine({ uplinks, adapter, probe });
+ * ```
+ */
+export class LinuxAdapter implements Adapter {
+  /** Linux probes every uplink, active or not (a table per uplink). */
+  readonly capabilities = { standbyProbing: true } as const;
+  /** {@link LinuxAdapter.gatewayOf} in the shape of `@wanwatch/probes`' `resolveGateway` option. */
+  readonly resolveGateway: (uplink: Uplink, family: 4 | 6) => string | null;
+
+  private readonly config: ResolvedOptions;
+  private readonly byId: ReadonlyMap<string, ManagedUplink>;
+  private readonly runner: CommandRunner;
+  private readonly ip: IpReader;
+  private readonly own: Ownership;
+  private readonly block: RuleBlock;
+  private readonly gateways = new GatewayBook();
+  private readonly knownAddresses = new Map<string, Families<string[]>>();
+  private readonly watch: LinkWatch;
+  private queue: Promise<unknown> = Promise.resolve();
+  private active: string | null = null;
+  private closed = false;
+  private conntrackWarned = false;
+  private readonly missingGateways = new Set<string>();
+
+  /** Throws a core `ConfigError` when an uplink or an option cannot be used. */
+  constructor(
+    uplinks: readonly Uplink[],
+    private readonly options: LinuxAdapterOptions = {},
+  ) {
+    this.config = resolveOptions(uplinks, options);
+    this.byId = new Map(this.config.uplinks.map((u) => [u.id, u]));
+    this.runner = new ExecaRunner(this.config.commandPrefix, this.config.commandTimeoutMs, (m) =>
+      options.logger?.debug?.(m),
+    );
+    this.ip = new IpReader(this.runner);
+    const tables = new Set(this.config.uplinks.map((u) => u.table));
+    this.own = { tables, metric: this.config.metric };
+    const first = this.config.rulePriority;
+    this.block = { first, last: first + Math.max(0, this.config.uplinks.length - 1), tables };
+    this.resolveGateway = (uplink, family) => this.gatewayOf(uplink.id, family);
+    this.watch = new LinkWatch({
+      uplinks: this.config.uplinks,
+      own: this.own,
+      argv: [...this.config.commandPrefix, 'ip', '-N', '-o', 'monitor', 'link', 'address', 'route', 'rule'],
+      refreshDelayMs: this.config.refreshDelayMs,
+      readLinks: async () => {
+        const links = await this.ip.links();
+        this.noteLinks(links);
+        return links;
+      },
+      refresh: (list) => {
+        this.exclusive(() => this.reassert(list, false)).catch((err: unknown) =>
+          this.warn(`wanwatch linux: re-asserting the probe routing failed: ${message(err)}`),
+        );
+      },
+      warn: (m) => this.warn(m),
+      info: (m) => this.info(m),
+    });
+  }
+
+  /**
+   * The current gateway of an uplink for a family: the configured address,
+   * or for `auto` (or unset) the one last learned from the system; null
+   * when none is known. Matches probes' `resolveGateway`.
+   */
+  gatewayOf(uplinkId: string, family: 4 | 6): string | null {
+    const m = this.byId.get(uplinkId);
+    return m ? this.gateways.gatewayOf(m, family) : null;
+  }
+
+  /** The uplink wanwatch last made active (or found holding its route), or null. */
+  get activeUplink(): string | null {
+    return this.active;
+  }
+
+  /** Which configured uplink holds the effective default route of the main table (IPv4; IPv6 when there is no IPv4 one). */
+  async discover(uplinks: readonly Uplink[]): Promise<string | null> {
+    this.assertOpen();
+    const wanted = new Set(uplinks.map((u) => u.id));
+    let routes = await this.ip.defaultRoutes(4);
+    if (!effectiveDefault(routes)) routes = await this.ip.defaultRoutes(6);
+    const route = effectiveDefault(routes);
+    if (!route || route.type !== 'unicast' || route.multipath || route.dev === undefined) return null;
+    const holder = this.config.uplinks.find((u) => u.device === route.dev && wanted.has(u.id));
+    if (!holder) return null;
+    if (route.metric === this.config.metric) this.active = holder.id;
+    return holder.id;
+  }
+
+  /** Installs (idempotently) the uplink's table and rules, learning an auto gateway first. */
+  async prepareProbing(uplink: Uplink): Promise<void> {
+    const m = this.managed(uplink.id);
+    this.watch.start();
+    await this.exclusive(() => this.reassert([m], true));
+  }
+
+  /** Moves the default route (IPv4 and IPv6) to the uplink; then deletes the old uplink's NATed flows. */
+  async activate(uplink: Uplink, context: ActivateContext): Promise<void> {
+    const m = this.managed(uplink.id);
+    await this.exclusive(async () => {
+      const signal = context.signal;
+      const [links, r4, r6] = await Promise.all([
+        this.ip.links(signal),
+        this.ip.defaultRoutes(4, signal),
+        this.ip.defaultRoutes(6, signal),
+      ]).catch((err: unknown) => {
+        throw new WanwatchError('E_ACTIVATE_FAILED', `activating ${m.id}: reading the routes failed: ${message(err)}`, {
+          uplink: m.id,
+          cause: err,
+        });
+      });
+      this.noteLinks(links);
+      const routes = { 4: r4, 6: r6 };
+      this.gateways.learn(m, routes, this.own);
+      const link = links.find((l) => l.name === m.device);
+      const wanted = {
+        4: uplinkRoute(m, 4, this.gateways.gatewayOf(m, 4), link),
+        6: uplinkRoute(m, 6, this.gateways.gatewayOf(m, 6), link),
+      };
+      await activateRoutes({
+        uplink: m,
+        context,
+        routes,
+        wanted,
+        metric: this.config.metric,
+        runner: this.runner,
+        warn: (s) => this.warn(s),
+        info: (s) => this.info(s),
+      });
+      this.active = m.id;
+      const previous = context.previous ? this.byId.get(context.previous.id) : undefined;
+      const addresses = previous ? this.knownAddresses.get(previous.id) : undefined;
+      if (previous && previous.id !== m.id && addresses && this.config.conntrack === 'old-uplink') {
+        const report = await cleanFlowsOf(this.runner, previous.id, addresses, this.conntrackWarned);
+        this.conntrackWarned ||= report.missing;
+        for (const w of report.warnings) this.warn(w);
+        if (report.info) this.info(report.info);
+      }
+    });
+  }
+
+  /** Subscribes to carrier changes of the uplinks' devices (starts `ip monitor` on first use). */
+  linkEvents(listener: (event: LinkEvent) => void): () => void {
+    this.assertOpen();
+    return this.watch.subscribe(listener);
+  }
+
+  /** Stops the monitor; with `cleanupOnClose`, removes wanwatch's rules and tables. The default route stays. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.watch.stop();
+    await this.queue.catch(() => undefined);
+    if (!this.config.cleanupOnClose) return;
+    await this.exclusive(async () => {
+      const state = await this.readRoutingState();
+      for (const m of this.config.uplinks)
+        for (const argv of removalCommands(m, state, this.block)) {
+          await this.runner.run(argv).catch((err: unknown) => this.warn(`wanwatch linux: clean-up: ${message(err)}`));
+        }
+    });
+  }
+
+  // ---- probe routing ------------------------------------------------------
+
+  private async readRoutingState(): Promise<RoutingState & { links: LinkEntry[] }> {
+    const [links, r4, r6, rules4, rules6] = await Promise.all([
+      this.ip.links(),
+      this.ip.defaultRoutes(4),
+      this.ip.defaultRoutes(6),
+      this.ip.rules(4),
+      this.ip.rules(6),
+    ]);
+    return { links, routes: { 4: r4, 6: r6 }, rules: { 4: rules4, 6: rules6 } };
+  }
+
+  /** Makes the uplinks' probe routing (and, for the active uplink, the main default route) what it should be. */
+  private async reassert(list: readonly ManagedUplink[], strict: boolean): Promise<void> {
+    const state = await this.readRoutingState();
+    this.noteLinks(state.links);
+    let firstError: Error | null = null;
+    for (const m of list) {
+      this.gateways.learn(m, state.routes, this.own);
+      const link = state.links.find((l) => l.name === m.device);
+      const plan: ProbeRoutingPlan = {
+        uplink: m,
+        link,
+        routes: {
+          4: uplinkRoute(m, 4, this.gateways.gatewayOf(m, 4), link),
+          6: uplinkRoute(m, 6, this.gateways.gatewayOf(m, 6), link),
+        },
+      };
+      this.noteMissingGateways(plan);
+      const commands = probeRoutingCommands(plan, state, this.block);
+      if (this.active === m.id) commands.push(...mainRouteRepairs(plan, state.routes, this.config.metric));
+      if (!link)
+        this.info(`wanwatch linux: ${m.device} (uplink ${m.id}) does not exist; its routes wait until it does`);
+      for (const argv of commands) {
+        try {
+          await this.runner.run(argv, { uplink: m.id });
+        } catch (err) {
+          firstError ??= err instanceof Error ? err : new Error(String(err));
+          if (!strict) this.warn(`wanwatch linux: re-asserting ${m.id}'s probe routing: ${message(err)}`);
+        }
+      }
+    }
+    if (strict && firstError !== null) throw firstError;
+  }
+
+  // ---- helpers ------------------------------------------------------------
+
+  /** Says once (until it changes) that an `auto` gateway is not known, so probes of that family cannot leave yet. */
+  private noteMissingGateways(plan: ProbeRoutingPlan): void {
+    for (const family of [4, 6] as const) {
+      const key = `${plan.uplink.id}/${family}`;
+      const missing =
+        plan.link !== undefined && plan.uplink.gateway[family].kind === 'auto' && plan.routes[family] === null;
+      if (missing && !this.missingGateways.has(key))
+        this.warn(
+          `wanwatch linux: no IPv${family} gateway of ${plan.uplink.id} is known yet (no default route on ` +
+            `${plan.uplink.device} in any table): its IPv${family} probes cannot leave through it until one appears`,
+        );
+      if (missing) this.missingGateways.add(key);
+      else this.missingGateways.delete(key);
+    }
+  }
+
+  /** Remembers each uplink's addresses: after its device is gone they still name its NATed flows. */
+  private noteLinks(links: readonly LinkEntry[]): void {
+    for (const m of this.config.uplinks) {
+      const link = links.find((l) => l.name === m.device);
+      if (!link || link.addresses[4].length + link.addresses[6].length === 0) continue;
+      this.knownAddresses.set(m.id, { 4: [...link.addresses[4]], 6: [...link.addresses[6]] });
+    }
+  }
+
+  private managed(id: string): ManagedUplink {
+    this.assertOpen();
+    const m = this.byId.get(id);
+    if (!m)
+      throw new WanwatchError('E_UNKNOWN_UPLINK', `the Linux adapter was not given uplink "${id}"`, { uplink: id });
+    return m;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new WanwatchError('E_STOPPED', 'the Linux adapter is closed');
+  }
+
+  /** Runs `work` after every change queued before it. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private warn(text: string): void {
+    this.options.logger?.warn(text);
+  }
+
+  private info(text: string): void {
+    this.options.logger?.info?.(text);
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Creates a {@link LinuxAdapter}.
+ *
+ * @example
+ * ```ts
+ * const adapter = createLinuxAdapter(uplinks, { tableBase: 200, conntrack: 'off' });
+ * ```
+ */
+export function createLinuxAdapter(uplinks: readonly Uplink[], options?: LinuxAdapterOptions): LinuxAdapter {
+  return new LinuxAdapter(uplinks, options);
+}

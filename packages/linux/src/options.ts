@@ -1,0 +1,181 @@
+/**
+ * The adapter's options, their defaults (all in one place, here), and the
+ * check that turns options plus uplinks into what the adapter works with:
+ * one device, one table and one rule preference per uplink.
+ */
+import { ConfigError, type ConfigIssue, type Uplink } from '@wanwatch/core';
+import { isInterfaceName, isUsableTable, plainAddress } from './validate.js';
+
+/** Where the adapter's notices go. */
+export interface LinuxAdapterLogger {
+  warn(message: string): void;
+  info?(message: string): void;
+  /** Every command run, with its outcome and duration. */
+  debug?(message: string): void;
+}
+
+/** Settings of {@link LinuxAdapter}. Every field is optional. */
+export interface LinuxAdapterOptions {
+  /** Routing table of the i-th uplink (config order) is tableBase + i + 1, unless `tables` names one. Default 100. */
+  readonly tableBase?: number;
+  /** Uplink id → table id, overriding `tableBase` for that uplink. */
+  readonly tables?: Readonly<Record<string, number>>;
+  /** Preference of the first `ip rule`; the adapter uses a small block from here (one per uplink). Default 1000. */
+  readonly rulePriority?: number;
+  /** Metric of the default route wanwatch manages in the main table. Default 10 (below DHCP clients' usual 100+). */
+  readonly metric?: number;
+  /** `old-uplink` (default): on switch, delete only conntrack entries NATed to / sourced from the previous uplink's addresses; `off`: never. */
+  readonly conntrack?: 'old-uplink' | 'off';
+  /** Remove wanwatch's rules and tables on close(). Default false: stopping leaves the network working as it is. */
+  readonly cleanupOnClose?: boolean;
+  /** Time limit of every command. Default 5000 ms. */
+  readonly commandTimeoutMs?: number;
+  /** Prepended to every command, e.g. ['ip','netns','exec','<ns>'] to act inside a namespace (tests). Default []. */
+  readonly commandPrefix?: readonly string[];
+  /** Notices (e.g. a command that failed but was tolerated). Default: silent. */
+  readonly logger?: LinuxAdapterLogger;
+  /** Link, address and route events are gathered this long before the probe routing of an uplink is re-asserted. Default 100 ms. */
+  readonly refreshDelayMs?: number;
+}
+
+/** The defaults of {@link LinuxAdapterOptions}. */
+export const LINUX_DEFAULTS = {
+  tableBase: 100,
+  rulePriority: 1000,
+  metric: 10,
+  conntrack: 'old-uplink',
+  cleanupOnClose: false,
+  commandTimeoutMs: 5000,
+  refreshDelayMs: 100,
+} as const;
+
+/** How an uplink's next hop of one family is known. */
+export type GatewaySetting =
+  | { readonly kind: 'address'; readonly address: string }
+  /** `auto`: learned from the system; a missing one is an error when switching. */
+  | { readonly kind: 'auto' }
+  /** Not configured: learned when the system has one, else the family is left out. */
+  | { readonly kind: 'unset' };
+
+/** One uplink as the adapter sees it. */
+export interface ManagedUplink {
+  readonly id: string;
+  /** Position in the configuration (0-based). */
+  readonly order: number;
+  readonly device: string;
+  readonly table: number;
+  /** Preference of this uplink's `ip rule` entries. */
+  readonly pref: number;
+  readonly gateway: { readonly 4: GatewaySetting; readonly 6: GatewaySetting };
+}
+
+/** Options with every default filled in, and the uplinks checked. */
+export interface ResolvedOptions {
+  readonly uplinks: readonly ManagedUplink[];
+  readonly metric: number;
+  readonly rulePriority: number;
+  readonly conntrack: 'old-uplink' | 'off';
+  readonly cleanupOnClose: boolean;
+  readonly commandTimeoutMs: number;
+  readonly commandPrefix: readonly string[];
+  readonly refreshDelayMs: number;
+}
+
+function gatewaySetting(value: string | undefined, family: 4 | 6, path: string, issues: ConfigIssue[]): GatewaySetting {
+  if (value === undefined) return { kind: 'unset' };
+  if (value === 'auto') return { kind: 'auto' };
+  const address = plainAddress(value, family);
+  if (address === null) {
+    issues.push({ path, message: `${JSON.stringify(value)} is not an IPv${family} address or "auto"` });
+    return { kind: 'unset' };
+  }
+  return { kind: 'address', address };
+}
+
+function integer(issues: ConfigIssue[], path: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max)
+    issues.push({ path, message: `must be an integer ${min}…${max}, not ${value}` });
+  return value;
+}
+
+/**
+ * Checks `options` against `uplinks` and fills in the defaults. Throws a
+ * core `ConfigError` (`E_CONFIG`) listing every problem.
+ */
+export function resolveOptions(uplinks: readonly Uplink[], options: LinuxAdapterOptions = {}): ResolvedOptions {
+  const issues: ConfigIssue[] = [];
+  const d = LINUX_DEFAULTS;
+  const tableBase = integer(issues, 'tableBase', options.tableBase ?? d.tableBase, 0, 0xffff_ffff - 64);
+  const rulePriority = integer(issues, 'rulePriority', options.rulePriority ?? d.rulePriority, 1, 32_765);
+  // Not 0: the kernel files an IPv6 route of metric 0 at 1024, so wanwatch would not find its own route.
+  const metric = integer(issues, 'metric', options.metric ?? d.metric, 1, 0xffff_ffff);
+  const commandTimeoutMs = integer(
+    issues,
+    'commandTimeoutMs',
+    options.commandTimeoutMs ?? d.commandTimeoutMs,
+    1,
+    600_000,
+  );
+  const refreshDelayMs = integer(issues, 'refreshDelayMs', options.refreshDelayMs ?? d.refreshDelayMs, 0, 60_000);
+  const conntrack = options.conntrack ?? d.conntrack;
+  if (conntrack !== 'old-uplink' && conntrack !== 'off')
+    issues.push({ path: 'conntrack', message: `must be "old-uplink" or "off", not ${JSON.stringify(conntrack)}` });
+  if (rulePriority + uplinks.length > 32_766)
+    issues.push({
+      path: 'rulePriority',
+      message: `the rules of ${uplinks.length} uplinks must end before the main table's rule (32766)`,
+    });
+  for (const id of Object.keys(options.tables ?? {}))
+    if (!uplinks.some((u) => u.id === id)) issues.push({ path: `tables.${id}`, message: 'names no configured uplink' });
+
+  const seenDevices = new Map<string, string>();
+  const seenTables = new Map<number, string>();
+  const managed = uplinks.map((u, order): ManagedUplink => {
+    const at = `uplinks[${order}]`;
+    const device = u.interface ?? '';
+    if (u.interface === undefined)
+      issues.push({ path: `${at}.interface`, message: "the Linux adapter needs the uplink's device" });
+    else if (!isInterfaceName(device))
+      issues.push({ path: `${at}.interface`, message: `${JSON.stringify(device)} is not a valid interface name` });
+    else if (seenDevices.has(device))
+      issues.push({
+        path: `${at}.interface`,
+        message: `${device} is already the device of uplink ${seenDevices.get(device)}; each uplink needs its own device (a VLAN, say)`,
+      });
+    else seenDevices.set(device, u.id);
+    const table = options.tables?.[u.id] ?? tableBase + order + 1;
+    if (!isUsableTable(table))
+      issues.push({ path: `tables.${u.id}`, message: `table ${table} is not usable (1…2³²−1, not 253–255)` });
+    else if (seenTables.has(table))
+      issues.push({
+        path: `tables.${u.id}`,
+        message: `table ${table} is already the table of uplink ${seenTables.get(table)}`,
+      });
+    else seenTables.set(table, u.id);
+    return {
+      id: u.id,
+      order,
+      device,
+      table,
+      pref: rulePriority + order,
+      gateway: {
+        4: gatewaySetting(u.gateway, 4, `${at}.gateway`, issues),
+        6: gatewaySetting(u.gateway6, 6, `${at}.gateway6`, issues),
+      },
+    };
+  });
+  const prefix = options.commandPrefix ?? [];
+  if (prefix.some((p) => typeof p !== 'string' || p.length === 0))
+    issues.push({ path: 'commandPrefix', message: 'must be non-empty strings' });
+  if (issues.length > 0) throw new ConfigError(issues);
+  return {
+    uplinks: managed,
+    metric,
+    rulePriority,
+    conntrack,
+    cleanupOnClose: options.cleanupOnClose ?? d.cleanupOnClose,
+    commandTimeoutMs,
+    commandPrefix: [...prefix],
+    refreshDelayMs,
+  };
+}
