@@ -9,8 +9,6 @@ export {
   createPlatform,
   linuxAdapterOptions,
   platformProbe,
-  PlatformError,
-  type LinuxAdapterOptionsShape,
   type Platform,
   type PlatformDeps,
   type PlatformLogger,

@@ -12,6 +12,7 @@
  * ranges the engine enforces) are checked afterwards (see validate.ts).
  */
 import { DEFAULT_SETTINGS, type HealthSettings, type ProbeSettings } from '@wanwatch/core';
+import { LINUX_DEFAULTS } from '@wanwatch/linux';
 import { DEFAULT_PAYLOAD_BYTES, DEFAULT_TTL } from '@wanwatch/probes';
 import { DURATION_PATTERN, PERCENT_PATTERN, formatDuration, formatPercent } from './units.js';
 
@@ -243,20 +244,27 @@ export const CONFIG_SCHEMA: Schema = {
     ),
     linux: section(
       {
-        tableBase: integer('first routing table id of the per-uplink tables'),
+        tableBase: integer('first routing table id of the per-uplink tables', LINUX_DEFAULTS.tableBase),
         tables: {
           type: 'object',
           additionalProperties: { type: 'integer' },
           description: 'routing table id per uplink name, overriding tableBase',
         },
-        rulePriority: integer('priority of the ip rules that steer probes'),
-        metric: integer('metric of the default routes wanwatch installs'),
-        conntrack: oneOf(['old-uplink', 'off'], 'on a switch, delete the flows NATed to the old uplink, or nothing'),
-        cleanupOnStop: boolean('remove tables and rules when the agent stops (routing is never changed)'),
-        commandTimeout: duration('time limit of each ip/conntrack command'),
+        rulePriority: integer('priority of the ip rules that steer probes', LINUX_DEFAULTS.rulePriority),
+        metric: integer('metric of the default routes wanwatch installs', LINUX_DEFAULTS.metric),
+        conntrack: oneOf(
+          ['old-uplink', 'off'],
+          'on a switch, delete the flows NATed to the old uplink, or nothing',
+          LINUX_DEFAULTS.conntrack,
+        ),
+        cleanupOnStop: boolean(
+          'remove tables and rules when the agent stops (routing is never changed)',
+          LINUX_DEFAULTS.cleanupOnClose,
+        ),
+        commandTimeout: duration('time limit of each ip/conntrack command', LINUX_DEFAULTS.commandTimeoutMs),
       },
-      'options of the Linux adapter; unset keys take @wanwatch/linux defaults',
-      false,
+      'options of the Linux adapter (@wanwatch/linux; its defaults)',
+      true,
     ),
     simulated: section(
       {

@@ -3,11 +3,10 @@
  * route and the probe that measures the uplinks.
  *
  * - `simulated`: core's SimNetwork (see simulated.ts); no root, no network.
- * - `linux`: accepted by the config schema, not built into this agent yet.
- *   The mapping of its config section is ready (`linuxAdapterOptions`), as is
- *   the probe (`platformProbe`); the adapter is wired where the error is thrown.
+ * - `linux`: `@wanwatch/linux`'s iproute2 adapter and `@wanwatch/probes`.
  */
-import { WanwatchError, type Adapter, type Clock, type Probe, type Uplink } from '@wanwatch/core';
+import { type Adapter, type Clock, type Probe, type Uplink } from '@wanwatch/core';
+import { LinuxAdapter, type LinuxAdapterOptions } from '@wanwatch/linux';
 import { createProbe } from '@wanwatch/probes';
 import type { AgentConfig } from '../config/load.js';
 import { simulatedPlatform } from './simulated.js';
@@ -31,32 +30,8 @@ export interface PlatformDeps {
   readonly clock?: Clock | undefined;
 }
 
-/** A platform that cannot be built. */
-export class PlatformError extends WanwatchError {
-  constructor(message: string) {
-    super('E_ADAPTER', message);
-  }
-}
-
-/**
- * The options of `@wanwatch/linux`'s `LinuxAdapter`, as that package
- * declares them (kept structurally identical so this agent compiles before
- * the package exists).
- */
-export interface LinuxAdapterOptionsShape {
-  tableBase?: number;
-  tables?: Record<string, number>;
-  rulePriority?: number;
-  metric?: number;
-  conntrack?: 'old-uplink' | 'off';
-  cleanupOnClose?: boolean;
-  commandTimeoutMs?: number;
-  commandPrefix?: readonly string[];
-  logger?: PlatformLogger;
-}
-
 /** The config's `linux:` section as `LinuxAdapterOptions`: 1:1, `cleanupOnStop` → `cleanupOnClose`. */
-export function linuxAdapterOptions(config: AgentConfig, logger: PlatformLogger): LinuxAdapterOptionsShape {
+export function linuxAdapterOptions(config: AgentConfig, logger: PlatformLogger): LinuxAdapterOptions {
   const { cleanupOnStop, tables, ...rest } = config.linux;
   return {
     ...rest,
@@ -92,9 +67,9 @@ export function createPlatform(config: AgentConfig, deps: PlatformDeps): Platfor
   switch (config.platform) {
     case 'simulated':
       return simulatedPlatform(config, deps.clock);
-    case 'linux':
-      // Wiring: `const adapter = new LinuxAdapter(config.uplinks, linuxAdapterOptions(config, deps.logger));`
-      // `return { adapter, probe: platformProbe(config, (id, f) => adapter.gatewayOf(id, f), deps.logger) };`
-      throw new PlatformError('the linux platform is not built into this agent');
+    case 'linux': {
+      const adapter = new LinuxAdapter(config.uplinks, linuxAdapterOptions(config, deps.logger));
+      return { adapter, probe: platformProbe(config, (id, f) => adapter.gatewayOf(id, f), deps.logger) };
+    }
   }
 }

@@ -245,6 +245,8 @@ hooks: { pre: relative/script }
       assert.deepEqual(config.linux, {
         tableBase: 100,
         tables: { lte: 222 },
+        rulePriority: 1000,
+        metric: 10,
         conntrack: 'old-uplink',
         cleanupOnStop: true,
         commandTimeoutMs: 5000,
