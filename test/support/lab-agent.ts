@@ -99,10 +99,14 @@ export class LabAgent {
   async launch(): Promise<void> {
     const env = { ...process.env };
     delete env.JOURNAL_STREAM;
-    const child = spawn('ip', ['netns', 'exec', this.lab.ns.router, process.execPath, CLI, 'run', '-c', this.configPath], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', this.lab.ns.router, process.execPath, CLI, 'run', '-c', this.configPath],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     const collect = (chunk: Buffer) => this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     child.stdout.on('data', collect);
@@ -153,7 +157,8 @@ export class LabAgent {
 
   /** Stops the agent with SIGTERM; resolves with its exit code. */
   async stop(): Promise<number | null> {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return this.child?.exitCode ?? null;
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null)
+      return this.child?.exitCode ?? null;
     this.signal('SIGTERM');
     return this.exit;
   }
