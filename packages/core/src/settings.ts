@@ -5,7 +5,7 @@
  */
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { isValidTimeZone, parseDailyWindow } from './policy/failback-window.js';
-import { UPLINK_ID_PATTERN, type Uplink } from './uplink.js';
+import { UPLINK_ID_PATTERN, isInterfaceName, type Uplink } from './uplink.js';
 
 /** How each uplink is probed. Every field can be overridden per uplink. */
 export interface ProbeSettings {
@@ -331,6 +331,8 @@ export function validateUplinks(uplinks: readonly Uplink[], settings: Settings):
     else if (seen.has(u.id)) list.add(`${at}.id`, `duplicate uplink id "${u.id}"`);
     else seen.add(u.id);
     list.integer(`${at}.priority`, u.priority, 0, 1_000_000);
+    if (u.interface !== undefined && !isInterfaceName(u.interface))
+      list.add(`${at}.interface`, `${JSON.stringify(u.interface)} is not a valid interface name`);
     if (!Array.isArray(u.targets) || u.targets.length === 0) {
       list.add(`${at}.targets`, 'at least one target is required');
       return;

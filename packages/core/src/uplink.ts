@@ -57,3 +57,15 @@ export interface Uplink {
 
 /** Pattern every uplink id must match. */
 export const UPLINK_ID_PATTERN = /^[a-z0-9_-]{1,32}$/;
+
+/** Linux device names: 1–15 characters of letters, digits and `_.:@+-`, not starting with a punctuation mark, not `.` or `..`. */
+const INTERFACE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:@+-]{0,14}$/;
+
+/**
+ * True when `name` is a valid device name. Names reach command lines
+ * (as arguments, never through a shell), so a name `ip` could read as an
+ * option or keyword is refused.
+ */
+export function isInterfaceName(name: string): boolean {
+  return INTERFACE_NAME.test(name) && name !== '.' && name !== '..';
+}

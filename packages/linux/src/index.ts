@@ -28,4 +28,3 @@ export {
   type ResolvedOptions,
 } from './options.js';
 export { CommandError, type CommandFailure } from './exec/runner.js';
-export { isInterfaceName } from './validate.js';

@@ -6,18 +6,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 
-/**
- * Linux device names: 1–15 characters, no `/`, no whitespace, not `.` or
- * `..`. The same rule as `@wanwatch/probes`' `isInterfaceName` (a test keeps
- * the two in step); it is repeated here so that the adapter does not depend
- * on the probes package and its native addon.
- */
-const INTERFACE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:@+-]{0,14}$/;
-
-/** True when `name` is a valid Linux device name. */
-export function isInterfaceName(name: string): boolean {
-  return INTERFACE_NAME.test(name) && name !== '.' && name !== '..';
-}
+export { isInterfaceName } from '@wanwatch/core';
 
 /**
  * An address without a zone, IPv6 in the kernel's canonical form

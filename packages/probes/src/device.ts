@@ -7,15 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { ConfigError } from '@wanwatch/core';
-
-/** Linux device names: 1–15 characters, no `/`, no whitespace, not `.` or `..`. */
-const INTERFACE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:@+-]{0,14}$/;
-
-/** True when `name` is a valid Linux device name. */
-export function isInterfaceName(name: string): boolean {
-  return INTERFACE_NAME.test(name) && name !== '.' && name !== '..';
-}
+import { ConfigError, isInterfaceName } from '@wanwatch/core';
 
 /** Throws a core `ConfigError` (`E_CONFIG`) unless `name` is a valid device name. */
 export function assertInterfaceName(name: string, path = 'interface'): void {

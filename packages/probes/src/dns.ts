@@ -7,7 +7,7 @@
 import { Resolver } from 'node:dns';
 import type { ProbeResult } from '@wanwatch/core';
 import type { Egress } from './egress.js';
-import { fail, ok, reasonOf } from './outcome.js';
+import { fail, ok, reasonOf, settleOnce } from './outcome.js';
 
 const ANSWERED = new Set(['ENOTFOUND', 'ENODATA']);
 const RCODES: Readonly<Record<string, string>> = {
@@ -27,30 +27,13 @@ export function dnsQuery(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
-  return new Promise<ProbeResult>((resolve) => {
+  return settleOnce(timeoutMs, signal, (settle) => {
+    // c-ares' own timeout is per try and grows; settleOnce's is the probe's.
     const resolver = new Resolver({ timeout: Math.max(1, Math.round(timeoutMs)), tries: 1 });
-    let settled = false;
-    const settle = (result: ProbeResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      resolver.cancel();
-      resolve(result);
-    };
-    // c-ares' own timeout is per try and grows; this one is the probe's.
-    const timer = setTimeout(() => settle(fail('timeout')), timeoutMs);
-    const onAbort = () => settle(fail('aborted'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      resolver.setServers([egress.family === 6 ? `[${egress.address}]:53` : `${egress.address}:53`]);
-      if (egress.source) {
-        if (egress.family === 4) resolver.setLocalAddress(egress.source);
-        else resolver.setLocalAddress('0.0.0.0', egress.source.split('%')[0]);
-      }
-    } catch (err) {
-      settle(fail(reasonOf(err)));
-      return;
+    resolver.setServers([egress.family === 6 ? `[${egress.address}]:53` : `${egress.address}:53`]);
+    if (egress.source) {
+      if (egress.family === 4) resolver.setLocalAddress(egress.source);
+      else resolver.setLocalAddress('0.0.0.0', egress.source.split('%')[0]);
     }
     const start = performance.now();
     const done = (err: NodeJS.ErrnoException | null) => {
@@ -59,5 +42,6 @@ export function dnsQuery(
     };
     if (type === 'A') resolver.resolve4(name, (err) => done(err));
     else resolver.resolve6(name, (err) => done(err));
+    return () => resolver.cancel();
   });
 }

@@ -5,8 +5,8 @@
  * the main routing table with nothing bound.
  */
 import { isIP } from 'node:net';
-import type { ProbeRequest, ProbeResult, Uplink } from '@wanwatch/core';
-import { isInterfaceName, type LinkCache } from './device.js';
+import { isInterfaceName, type ProbeRequest, type ProbeResult, type Uplink } from '@wanwatch/core';
+import type { LinkCache } from './device.js';
 import { fail } from './outcome.js';
 
 /** Where and how one probe goes. */

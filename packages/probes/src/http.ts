@@ -8,7 +8,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { ProbeResult } from '@wanwatch/core';
 import type { Egress } from './egress.js';
-import { fail, ok, reasonOf } from './outcome.js';
+import { fail, ok, reasonOf, settleOnce } from './outcome.js';
 
 type LookupCallback = (
   err: Error | null,
@@ -43,22 +43,10 @@ export function httpGet(
   options: HttpOptions,
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
-  return new Promise<ProbeResult>((resolve) => {
+  return settleOnce(timeoutMs, signal, (settle) => {
     const start = performance.now();
     const tls = check.url.protocol === 'https:';
     const controller = new AbortController();
-    let settled = false;
-    const settle = (result: ProbeResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      controller.abort();
-      resolve(result);
-    };
-    const timer = setTimeout(() => settle(fail('timeout')), timeoutMs);
-    const onAbort = () => settle(fail('aborted'));
-    signal?.addEventListener('abort', onAbort, { once: true });
 
     const url = new URL(check.url);
     // The URL names the target; the connection goes to the egress address (the gateway for `gateway`).
@@ -94,6 +82,7 @@ export function httpGet(
       );
     });
     req.end();
+    return () => controller.abort();
   });
 }
 

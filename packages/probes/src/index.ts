@@ -13,7 +13,7 @@
  */
 export { createProbe, WanwatchProbe, DEFAULT_PAYLOAD_BYTES, DEFAULT_TTL, type ProbeOptions } from './probe.js';
 export { parseTarget, targetError, TargetSyntaxError, type ParsedTarget } from './target.js';
-export { assertInterfaceName, isInterfaceName, readLink, type LinkState } from './device.js';
+export { assertInterfaceName, readLink, type LinkState } from './device.js';
 export type { GatewayResolver } from './egress.js';
 export type { HttpOptions } from './http.js';
 export type { IcmpBackendChoice, IcmpBackendName, ProbeLogger } from './icmp/backend.js';

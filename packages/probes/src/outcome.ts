@@ -63,3 +63,39 @@ export function meansDeviceGone(err: unknown): boolean {
   const code = errnoOf(err);
   return code === 'ENODEV' || code === 'ENXIO' || code === 'EBADF';
 }
+
+/**
+ * Runs one probe that settles exactly once: with `timeout` after
+ * `timeoutMs`, with `aborted` when `signal` fires, with a failure if `run`
+ * throws, or with what `run` reports through `settle`. `run` returns the
+ * clean-up to do when the probe settles (destroy the socket, cancel the
+ * query), which runs exactly once.
+ */
+export function settleOnce(
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  run: (settle: (result: ProbeResult) => void) => () => void,
+): Promise<ProbeResult> {
+  return new Promise<ProbeResult>((resolve) => {
+    let settled = false;
+    let cleanup: (() => void) | undefined;
+    const settle = (result: ProbeResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      cleanup?.();
+      resolve(result);
+    };
+    const timer = setTimeout(() => settle(fail('timeout')), timeoutMs);
+    const onAbort = () => settle(fail('aborted'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      cleanup = run(settle);
+    } catch (err) {
+      settle(fail(reasonOf(err)));
+    }
+    // `run` may have settled before it returned its clean-up.
+    if (settled) cleanup?.();
+  });
+}

@@ -7,7 +7,7 @@
 import { connect } from 'node:net';
 import type { ProbeResult } from '@wanwatch/core';
 import type { Egress } from './egress.js';
-import { fail, ok, reasonOf } from './outcome.js';
+import { fail, ok, reasonOf, settleOnce } from './outcome.js';
 
 /** Connects to `egress.address:port` and closes at once. Never rejects. */
 export function tcpConnect(
@@ -16,7 +16,7 @@ export function tcpConnect(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
-  return new Promise<ProbeResult>((resolve) => {
+  return settleOnce(timeoutMs, signal, (settle) => {
     const start = performance.now();
     const socket = connect({
       host: egress.address,
@@ -24,19 +24,8 @@ export function tcpConnect(
       family: egress.family,
       ...(egress.source ? { localAddress: egress.source } : {}),
     });
-    let settled = false;
-    const settle = (result: ProbeResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      resolve(result);
-    };
-    const timer = setTimeout(() => settle(fail('timeout')), timeoutMs);
-    const onAbort = () => settle(fail('aborted'));
-    signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => settle(ok(performance.now() - start)));
     socket.once('error', (err) => settle(fail(reasonOf(err))));
+    return () => socket.destroy();
   });
 }

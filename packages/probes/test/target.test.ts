@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseTarget, targetError } from '../src/target.js';
-import { assertInterfaceName, isInterfaceName } from '../src/device.js';
+import { isInterfaceName } from '@wanwatch/core';
+import { assertInterfaceName } from '../src/device.js';
 import { ConfigError } from '@wanwatch/core';
 import { createProbe } from '../src/probe.js';
 

@@ -8,8 +8,13 @@
  * validation run too and report every other problem in the same pass.
  */
 import { isIP } from 'node:net';
-import type { HealthOverrides, ProbeSettings, SettingsInput, Uplink } from '@wanwatch/core';
-import { isInterfaceName } from '@wanwatch/probes';
+import {
+  isInterfaceName,
+  type HealthOverrides,
+  type ProbeSettings,
+  type SettingsInput,
+  type Uplink,
+} from '@wanwatch/core';
 import type { PathIssue } from './issues.js';
 import type { ConfigPath } from './positions.js';
 import { AGENT_DEFAULTS } from './schema.js';
