@@ -36,8 +36,9 @@ interface Profile {
 }
 type FaultKind = 'blackhole' | 'carrier' | 'gateway';
 
-// Failback delay and dwell shortened everywhere so repetitions do not wait minutes; they do not affect detection.
-const quickFailback = { failback: { delay: '5s', minDwell: '0s' } };
+// Failback delay and dwell shortened, and dampening off, so that repetitions do not wait minutes (an
+// outage injected every 20 s is exactly the flapping dampening suppresses); none of them affects detection.
+const quickFailback = { failback: { delay: '5s', minDwell: '0s' }, dampening: { enabled: false } };
 const PROFILES: Record<string, Profile> = {
   wanwatch: {
     title: 'wanwatch defaults (3 targets)',
@@ -86,6 +87,30 @@ const PROFILES: Record<string, Profile> = {
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Labs and agents to remove if the run is interrupted (Ctrl-C). */
+const live = new Set<{ dispose(): Promise<unknown> }>();
+function track<T extends { dispose(): Promise<unknown> }>(x: T): T {
+  live.add(x);
+  return x;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: removing the labs and agents`);
+    void Promise.allSettled([...live].map((x) => x.dispose())).then(() => process.exit(130));
+  });
+}
+async function labOf(): Promise<{ lab: Lab; release: () => Promise<void> }> {
+  const lab = await Lab.create({ uplinks: 2, probeRouting: false, defaultRouteMetric: 100, services: false });
+  const tracked = track({ dispose: () => lab.destroy() });
+  return {
+    lab,
+    release: async () => {
+      live.delete(tracked);
+      await lab.destroy();
+    },
+  };
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
 const worst = (xs: number[]) => Math.max(...xs);
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -95,11 +120,13 @@ async function startAgent(lab: Lab, p: Profile): Promise<LabAgent> {
     { name: 'fiber', index: 1 },
     { name: 'lte', index: 2 },
   ];
-  const agent = await LabAgent.start(lab, (dir) => {
-    const config = labConfig(lab, dir, uplinks, p.sections);
-    for (const u of config.uplinks) u.targets = u.targets.slice(0, p.targets);
-    return config;
-  });
+  const agent = track(
+    await LabAgent.start(lab, (dir) => {
+      const config = labConfig(lab, dir, uplinks, p.sections);
+      for (const u of config.uplinks) u.targets = u.targets.slice(0, p.targets);
+      return config;
+    }),
+  );
   await agent.until(
     'both up on fiber',
     (st) => st.active === 'fiber' && st.uplinks.every((u) => u.state === 'up'),
@@ -162,14 +189,14 @@ async function main(): Promise<void> {
   for (const name of PROFILE_NAMES) {
     const p = PROFILES[name];
     if (!p) throw new Error(`unknown profile ${name}`);
-    const lab = await Lab.create({ uplinks: 2, probeRouting: false, defaultRouteMetric: 100, services: false });
+    const { lab, release } = await labOf();
     try {
       const lossPromise = p.lossTest
-        ? Lab.create({ uplinks: 2, probeRouting: false, defaultRouteMetric: 100, services: false }).then(async (l2) => {
+        ? labOf().then(async (l2) => {
             try {
-              return await lossRun(l2, p);
+              return await lossRun(l2.lab, p);
             } finally {
-              await l2.destroy();
+              await l2.release();
             }
           })
         : Promise.resolve(null);
@@ -198,7 +225,7 @@ async function main(): Promise<void> {
       if (loss)
         rows.push(`| ${p.title} | 20 % loss, ${loss.minutes} min | – | ${loss.failovers} false failover(s) | |`);
     } finally {
-      await lab.destroy();
+      await release();
     }
   }
   console.log('\n| settings | event | runs | median outage | worst |\n|---|---|---|---|---|');
