@@ -8,7 +8,7 @@
  * The same engine is also driven with other tools' settings, to show the
  * trade-off side by side (an emulation of their timing, not those tools):
  * - mwan3-style: 1 target, 1 s interval and timeout, down after 1 failed round;
- * - mwan3 defaults: 1 target, 10 s interval, 4 s timeout, down after 5, up after 5;
+ * - mwan3 defaults: 1 target, 4 s timeout then a 10 s sleep per round, down after 5, up after 5;
  * - OPNsense-like: 1 target, 1 s interval, 4 s loss timeout, down after 4 lost
  *   (≈ dpinger's 16 s to pass 20 % loss over its 60 s window).
  *
@@ -61,11 +61,13 @@ const PROFILES: Record<string, Profile> = {
     lossTest: true,
   },
   mwan3: {
-    title: 'mwan3 defaults: 10 s, 4 s timeout, down 5 (1 target)',
+    // mwan3track sleeps its 10 s interval after each round (a failed round lasts its 4 s timeout); the
+    // engine's interval runs from round start to round start, so 14 s reproduces mwan3's cadence.
+    title: 'mwan3 defaults: 4 s timeout + 10 s sleep, down 5 (1 target)',
     targets: 1,
     sections: {
       ...quickFailback,
-      probe: { interval: '10s', failureInterval: '10s', recoveryInterval: '10s', timeout: '4s' },
+      probe: { interval: '14s', failureInterval: '14s', recoveryInterval: '14s', timeout: '4s' },
       health: { down: 5, up: 5 },
     },
     reps: Math.min(REPS, 3),
