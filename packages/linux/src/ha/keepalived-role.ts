@@ -57,12 +57,12 @@ export interface KeepalivedRoleOptions {
 /** Defaults of {@link KeepalivedRoleOptions}. */
 export const KEEPALIVED_DEFAULTS = { debounceMs: 200, watchIntervalMs: 1000, commandTimeoutMs: 5000 } as const;
 
+/** Whether `pid` runs: it exists and is not a zombie (killed, not yet reaped). */
 function processAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }
 
@@ -106,6 +106,8 @@ export class KeepalivedRoleSource implements RoleSource {
   /** The role now: see the file's comment for the order of sources. Opens the FIFO on first use. */
   async current(): Promise<Role> {
     const waiting = await this.openOnce();
+    // Asked again (a reloaded engine): what keepalived said since is the truth.
+    if (this.reported !== null) return this.pending ?? this.reported;
     const fromFifo = this.lastOwn(waiting);
     if (fromFifo) return this.settle(roleOfState(fromFifo.state), `keepalived reported ${fromFifo.state}`);
     const fromFile = this.readStateFile();
