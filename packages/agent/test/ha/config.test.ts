@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { ConfigFileError, parseConfig } from '@wanwatch/agent';
+import { fileURLToPath } from 'node:url';
+import { ConfigFileError, loadConfig, parseConfig } from '@wanwatch/agent';
 import { linuxAdapterOptions } from '../../src/platform/index.js';
 
 const FILE = '/etc/wanwatch/ha.yaml';
@@ -70,5 +71,17 @@ describe('the ha: section of the config', () => {
     assert.match(lines, /missing required key "lanInterface"/);
     assert.match(lines, /peer4 and\/or peer6/);
     assert.match(lines, /needs platform linux/);
+  });
+});
+
+describe('the HA examples', () => {
+  it('are valid configs for router A and router B', () => {
+    for (const x of ['a', 'b']) {
+      const config = loadConfig(
+        fileURLToPath(new URL(`../../../../examples/linux-ha/wanwatch-${x}.yaml`, import.meta.url)),
+      );
+      assert.equal(config.ha?.keepalived.instance, 'LAN');
+      assert.equal(config.ha?.backupMode, 'down');
+    }
   });
 });
