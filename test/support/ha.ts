@@ -19,6 +19,8 @@ export const ADVERT_INT = 0.3;
 export interface RouterOptions {
   readonly backupMode?: 'down' | 'unused';
   readonly nopreempt?: boolean;
+  /** VRRP advert interval in seconds. Default {@link ADVERT_INT}. */
+  readonly advertInt?: number;
 }
 
 /** keepalived and the agent of one router. */
@@ -43,7 +45,7 @@ export class HaBox {
     await mkdir(this.dir, { recursive: true });
     this.keepalived = await this.lab.keepalived(this.k, {
       priority: PRIORITY[this.k],
-      advertInt: ADVERT_INT,
+      advertInt: this.options.advertInt ?? ADVERT_INT,
       nopreempt,
       trackFile: { file: this.trackFile, weight: TRACK_WEIGHT },
     });
