@@ -66,6 +66,11 @@ export async function waitFor<T>(
   }
 }
 
+/** Where an agent runs: a lab (its router) or anything else with a router namespace (an HA lab's router). */
+export interface AgentHost {
+  readonly ns: { readonly router: string };
+}
+
 /** A `wanwatch run` process in the lab's router namespace. */
 export class LabAgent {
   readonly lines: string[] = [];
@@ -73,14 +78,14 @@ export class LabAgent {
   private exit: Promise<number | null> = Promise.resolve(null);
 
   private constructor(
-    readonly lab: Lab,
+    readonly lab: AgentHost,
     readonly dir: string,
     readonly configPath: string,
     readonly socket: string,
   ) {}
 
   /** Writes `config` (see {@link labConfig}) and starts the agent; resolves once it answers on its socket. */
-  static async start(lab: Lab, build: (dir: string) => Record<string, unknown>): Promise<LabAgent> {
+  static async start(lab: AgentHost, build: (dir: string) => Record<string, unknown>): Promise<LabAgent> {
     const dir = await mkdtemp(join(tmpdir(), 'wanwatch-e2e-'));
     const config = build(dir);
     const configPath = join(dir, 'wanwatch.yaml');

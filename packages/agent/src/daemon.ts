@@ -17,7 +17,8 @@ import { listenControl, type ControlServer } from './control/server.js';
 import { ExecHookRunner } from './hooks.js';
 import { logEngine } from './logging/engine-log.js';
 import { createLogger, reconfigureLogger, type AgentLogger, type LogOutput } from './logging/logger.js';
-import { createPlatform } from './platform/index.js';
+import { followHealth } from './ha/track-file.js';
+import { createPlatform, type Platform } from './platform/index.js';
 import { AgentStateStore } from './state-store.js';
 import { VERSION } from './version.js';
 
@@ -26,6 +27,8 @@ interface Running {
   readonly engine: Engine;
   readonly store: AgentStateStore;
   readonly detach: () => void;
+  /** The HA role source; kept across reloads while `ha.keepalived` is unchanged (it holds the FIFO). */
+  readonly roles?: { readonly key: string; readonly source: NonNullable<Platform['roleSource']> } | undefined;
 }
 
 /**
@@ -79,7 +82,14 @@ export class Daemon implements EngineHost {
     const kept = this.current?.store;
     const store = kept && kept.dir === config.stateDir ? kept : new AgentStateStore(config.stateDir);
     const logger = { warn: (m: string) => this.log.warn(m), info: (m: string) => this.log.info(m) };
-    const { adapter, probe } = createPlatform(config, { logger });
+    const { adapter, probe, roleSource } = createPlatform(config, { logger });
+    const key = JSON.stringify(config.ha?.keepalived ?? null);
+    const previous = this.current?.roles;
+    let roles: Running['roles'];
+    if (roleSource && previous?.key === key) {
+      roleSource.close();
+      roles = previous;
+    } else roles = roleSource ? { key, source: roleSource } : undefined;
     const engine = new Engine({
       uplinks: config.uplinks,
       settings: config.settings,
@@ -87,13 +97,23 @@ export class Daemon implements EngineHost {
       probe,
       store,
       hooks: new ExecHookRunner(config.hooks),
+      roleSource: roles?.source,
     });
-    return { config, engine, store, detach: () => undefined };
+    return { config, engine, store, detach: () => undefined, roles };
   }
 
   private async activate(built: Running): Promise<void> {
-    const detach = logEngine(built.engine, this.log, { summaryMs: built.config.log.summaryMs });
+    const logged = logEngine(built.engine, this.log, { summaryMs: built.config.log.summaryMs });
     await built.engine.start();
+    const ha = built.config.ha;
+    const coupled =
+      ha?.trackFile !== null && ha?.trackFile !== undefined
+        ? followHealth(built.engine, ha.trackFile, ha.backupMode, (m) => this.log.warn(m))
+        : () => undefined;
+    const detach = () => {
+      coupled();
+      logged();
+    };
     this.current = { ...built, detach };
     const st = built.engine.status();
     this.log.notice(`engine running; active uplink: ${st.active ?? 'none'}`);
@@ -145,6 +165,7 @@ export class Daemon implements EngineHost {
       this.current = null;
       await before?.engine.stop();
       before?.detach();
+      if (before?.roles && before.roles !== built.roles) before.roles.source.close();
       await before?.store.flush();
       if (next.socket !== this.config.socket)
         this.log.warn(`control.socket changed to ${next.socket}; it takes effect at the next start`);
@@ -172,6 +193,7 @@ export class Daemon implements EngineHost {
         this.log.notice(`stopping; routing stays on ${running.engine.status().active ?? 'none'}`);
         await running.engine.stop();
         running.detach();
+        running.roles?.source.close();
         await running.store.flush();
       }
       await this.control?.close();

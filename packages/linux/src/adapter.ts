@@ -7,7 +7,14 @@
  * Every change to the system runs one at a time (a single queue), so that
  * a re-assertion triggered by an event never interleaves with a switch.
  */
-import { WanwatchError, type ActivateContext, type Adapter, type LinkEvent, type Uplink } from '@wanwatch/core';
+import {
+  WanwatchError,
+  type ActivateContext,
+  type Adapter,
+  type LinkEvent,
+  type RoleContext,
+  type Uplink,
+} from '@wanwatch/core';
 import { ExecaRunner, type CommandRunner } from './exec/runner.js';
 import { LinkWatch } from './monitor/link-watch.js';
 import { resolveOptions, type LinuxAdapterOptions, type ManagedUplink, type ResolvedOptions } from './options.js';
@@ -24,6 +31,7 @@ import { GatewayBook, uplinkRoute, type Ownership } from './routes/gateways.js';
 import { IpReader, type LinkEntry } from './state/ip-json.js';
 import { activateRoutes } from './switch/activation.js';
 import { cleanFlowsOf } from './switch/conntrack.js';
+import { enterRole } from './ha/enter-role.js';
 
 type Families<T> = { 4: T; 6: T };
 
@@ -176,6 +184,40 @@ export class LinuxAdapter implements Adapter {
         for (const w of report.warnings) this.warn(w);
         if (report.info) this.info(report.info);
       }
+    });
+  }
+
+  /**
+   * HA backup: wanwatch's default routes go via the master (`ha.peer4/6`),
+   * stale ones are deleted, and with `ha.backupMode: down` the uplink
+   * devices are set down. Without `ha` options only the active uplink is
+   * forgotten (routes stay as they are).
+   */
+  async enterBackup(context: RoleContext): Promise<void> {
+    this.assertOpen();
+    await this.exclusive(async () => {
+      this.active = null;
+      await this.applyRole('backup', context.signal);
+    });
+  }
+
+  /** HA master: uplink devices up again (mode down) and the routes via the peer gone; the engine activates an uplink next. */
+  async enterMaster(context: RoleContext): Promise<void> {
+    this.assertOpen();
+    await this.exclusive(() => this.applyRole('master', context.signal));
+  }
+
+  private async applyRole(role: 'master' | 'backup', signal: AbortSignal): Promise<void> {
+    const ha = this.config.ha;
+    if (!ha) return;
+    await enterRole(role, {
+      ha,
+      metric: this.config.metric,
+      devices: this.config.uplinks.map((u) => u.device),
+      ip: this.ip,
+      runner: this.runner,
+      signal,
+      warn: (m) => this.warn(m),
     });
   }
 

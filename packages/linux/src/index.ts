@@ -28,3 +28,8 @@ export {
   type ResolvedOptions,
 } from './options.js';
 export { CommandError, type CommandFailure } from './exec/runner.js';
+export type { LinuxHaOptions } from './options.js';
+export { KeepalivedRoleSource, KEEPALIVED_DEFAULTS, type KeepalivedRoleOptions } from './ha/keepalived-role.js';
+export { FifoLineSource, type NotifyLineSource } from './ha/fifo.js';
+export { parseNotifyLine, roleOfState, type NotifyEvent, type VrrpState } from './ha/notify-line.js';
+export type { BackupMode } from './ha/role-routing.js';

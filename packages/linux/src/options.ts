@@ -4,6 +4,7 @@
  * one device, one table and one rule preference per uplink.
  */
 import { ConfigError, type ConfigIssue, type Uplink } from '@wanwatch/core';
+import type { BackupMode, HaRouting } from './ha/role-routing.js';
 import { isInterfaceName, isUsableTable, plainAddress } from './validate.js';
 
 /** Where the adapter's notices go. */
@@ -36,6 +37,27 @@ export interface LinuxAdapterOptions {
   readonly logger?: LinuxAdapterLogger;
   /** Link, address and route events are gathered this long before the probe routing of an uplink is re-asserted. Default 100 ms. */
   readonly refreshDelayMs?: number;
+  /** What the box does as HA backup / master (see {@link LinuxHaOptions}). Without it, roles change no routes. */
+  readonly ha?: LinuxHaOptions;
+}
+
+/**
+ * The adapter's HA behaviour (`enterBackup` / `enterMaster`).
+ *
+ * @example
+ * ```ts
+ * createLinuxAdapter(uplinks, { ha: { backupMode: 'down', peer4: '192.0.2.1', peer6: '2001:db8:c::1', lanDevice: 'lan0' } });
+ * ```
+ */
+export interface LinuxHaOptions {
+  /** `unused` (default): a backup leaves its uplinks up and probed, only not routed. `down`: it sets their devices down (one ISP lease that only the master may hold). */
+  readonly backupMode?: BackupMode;
+  /** IPv4 address of the master on the LAN (the VRRP virtual address follows the master). */
+  readonly peer4?: string;
+  /** IPv6 address of the master on the LAN. */
+  readonly peer6?: string;
+  /** The LAN device the master is reached on. */
+  readonly lanDevice: string;
 }
 
 /** The defaults of {@link LinuxAdapterOptions}. */
@@ -47,6 +69,7 @@ export const LINUX_DEFAULTS = {
   cleanupOnClose: false,
   commandTimeoutMs: 5000,
   refreshDelayMs: 100,
+  backupMode: 'unused',
 } as const;
 
 /** How an uplink's next hop of one family is known. */
@@ -79,6 +102,8 @@ export interface ResolvedOptions {
   readonly commandTimeoutMs: number;
   readonly commandPrefix: readonly string[];
   readonly refreshDelayMs: number;
+  /** Null without `ha` options. */
+  readonly ha: HaRouting | null;
 }
 
 function gatewaySetting(value: string | undefined, family: 4 | 6, path: string, issues: ConfigIssue[]): GatewaySetting {
@@ -167,8 +192,10 @@ export function resolveOptions(uplinks: readonly Uplink[], options: LinuxAdapter
   const prefix = options.commandPrefix ?? [];
   if (prefix.some((p) => typeof p !== 'string' || p.length === 0))
     issues.push({ path: 'commandPrefix', message: 'must be non-empty strings' });
+  const ha = options.ha === undefined ? null : haRouting(options.ha, issues);
   if (issues.length > 0) throw new ConfigError(issues);
   return {
+    ha,
     uplinks: managed,
     metric,
     rulePriority,
@@ -178,4 +205,26 @@ export function resolveOptions(uplinks: readonly Uplink[], options: LinuxAdapter
     commandPrefix: [...prefix],
     refreshDelayMs,
   };
+}
+
+function haRouting(o: LinuxHaOptions, issues: ConfigIssue[]): HaRouting {
+  const backupMode = o.backupMode ?? LINUX_DEFAULTS.backupMode;
+  if (backupMode !== 'down' && backupMode !== 'unused')
+    issues.push({ path: 'ha.backupMode', message: `must be "down" or "unused", not ${JSON.stringify(backupMode)}` });
+  if (!isInterfaceName(o.lanDevice ?? ''))
+    issues.push({ path: 'ha.lanDevice', message: `${JSON.stringify(o.lanDevice)} is not a valid interface name` });
+  const peer = (value: string | undefined, family: 4 | 6): string | null => {
+    if (value === undefined) return null;
+    const address = plainAddress(value, family);
+    if (address === null)
+      issues.push({
+        path: `ha.peer${family === 4 ? '4' : '6'}`,
+        message: `${JSON.stringify(value)} is not an IPv${family} address`,
+      });
+    return address;
+  };
+  const result = { backupMode, lanDevice: o.lanDevice, peer: { 4: peer(o.peer4, 4), 6: peer(o.peer6, 6) } } as const;
+  if (o.peer4 === undefined && o.peer6 === undefined)
+    issues.push({ path: 'ha', message: "give peer4 and/or peer6: a backup's own traffic goes to the master" });
+  return result;
 }

@@ -25,3 +25,5 @@ export { NAMESPACE_PREFIX, namespaceName, newRunId } from './names.js';
 export { preflight } from './preflight.js';
 export { labProbeTable } from './router/lab-probe-routing.js';
 export { run, execIn, ipIn, nftIn } from './exec.js';
+export { HaLab, HA_LAN, type HaLabOptions, type HaRouter } from './ha-lab.js';
+export { Keepalived, keepalivedConfig, type KeepalivedSpec } from './keepalived.js';

@@ -12,6 +12,7 @@ import type { Settings, Uplink } from '@wanwatch/core';
 import { describeError } from '@wanwatch/core';
 import { checkWithCore } from './core-issues.js';
 import { Converter, isRaw, settingsInput, uplinkInput } from './convert.js';
+import { haSection, type HaSection } from './ha.js';
 import { ConfigFileError, type LocatedIssue, type PathIssue } from './issues.js';
 import { formatPath, positionOf, type ConfigPath } from './positions.js';
 import { schemaIssues } from './schema-issues.js';
@@ -64,6 +65,8 @@ export interface AgentConfig {
   };
   readonly linux: LinuxSection;
   readonly simulated: SimulatedSection;
+  /** High availability with keepalived; null = standalone (always master). */
+  readonly ha: HaSection | null;
   /** The file's content with every default filled in (what `check-config` prints). */
   readonly effective: Readonly<Record<string, unknown>>;
 }
@@ -211,6 +214,7 @@ export function parseConfig(text: string, file: string): AgentConfig {
     linux: linuxSection(c, isRaw(data.linux) ? data.linux : {}, names),
     simulated: simulatedSection(c, isRaw(data.simulated) ? data.simulated : {}, names),
   };
+  const ha = haSection(c, data.ha, partial.platform);
   if (partial.icmp.payloadBytes < 4 || partial.icmp.payloadBytes > 1472)
     c.issue(['probe', 'icmp', 'payloadBytes'], `must be from 4 to 1472, got ${partial.icmp.payloadBytes}`);
   if (partial.icmp.ttl < 1 || partial.icmp.ttl > 255) c.issue(['probe', 'icmp', 'ttl'], `must be from 1 to 255`);
@@ -228,7 +232,7 @@ export function parseConfig(text: string, file: string): AgentConfig {
   // In the schema's order, so check-config reads like the reference.
   const order = Object.keys(CONFIG_SCHEMA.properties as Raw);
   const effective = Object.fromEntries(order.filter((k) => k in data).map((k) => [k, data[k]]));
-  return { file, ...partial, uplinks, settings: core.settings, effective };
+  return { file, ...partial, ha, uplinks, settings: core.settings, effective };
 }
 
 /** Reads and validates a config file; an unreadable file is a {@link ConfigFileError} too. */

@@ -12,7 +12,7 @@
  * ranges the engine enforces) are checked afterwards (see validate.ts).
  */
 import { DEFAULT_SETTINGS, type HealthSettings, type ProbeSettings } from '@wanwatch/core';
-import { LINUX_DEFAULTS } from '@wanwatch/linux';
+import { KEEPALIVED_DEFAULTS, LINUX_DEFAULTS } from '@wanwatch/linux';
 import { DEFAULT_PAYLOAD_BYTES, DEFAULT_TTL } from '@wanwatch/probes';
 import { DURATION_PATTERN, PERCENT_PATTERN, formatDuration, formatPercent } from './units.js';
 
@@ -167,6 +167,62 @@ const uplinkSchema: Schema = {
   },
 };
 
+/** `ha:` keys (Linux with keepalived). The section is optional: without it the box is always master. */
+function haSection(): Schema {
+  const k = KEEPALIVED_DEFAULTS;
+  const keepalived: Schema = {
+    ...section(
+      {
+        fifo: text("keepalived's vrrp_notify_fifo (made with mkfifo when missing)"),
+        instance: text('the vrrp_instance (or vrrp_sync_group) whose state is the role of this box'),
+        stateFile: text(
+          'file a keepalived notify script writes its arguments to; read at start-up; null = none',
+          null,
+          true,
+        ),
+        pidFile: text(
+          "keepalived's pid file (-p): a killed keepalived makes this box backup; null = not watched",
+          null,
+          true,
+        ),
+        virtualAddresses: {
+          type: 'array',
+          items: { type: 'string' },
+          default: [],
+          description: 'the virtual addresses: holding one at start-up means master',
+        },
+        debounce: duration('a VRRP state must hold this long before the role changes', k.debounceMs),
+      },
+      'where the role comes from',
+      false,
+    ),
+    required: ['fifo', 'instance'],
+  };
+  return {
+    ...section(
+      {
+        keepalived,
+        backupMode: oneOf(
+          ['unused', 'down'],
+          'as backup: leave the uplinks up and probed but unused, or set their devices down (one ISP lease)',
+          LINUX_DEFAULTS.backupMode,
+        ),
+        peer4: text("the master's IPv4 LAN address (the VRRP virtual address): a backup's own traffic goes there"),
+        peer6: text("the master's IPv6 LAN address"),
+        lanInterface: text('the LAN device the master is reached on'),
+        trackFile: text(
+          'health coupling: file for a keepalived vrrp_track_file, 1 while every uplink of this box is down, else 0; null = off',
+          null,
+          true,
+        ),
+      },
+      'high availability with keepalived (Linux); absent = standalone, always master',
+      false,
+    ),
+    required: ['keepalived', 'lanInterface'],
+  };
+}
+
 const d = DEFAULT_SETTINGS;
 const l = AGENT_DEFAULTS.log;
 
@@ -266,6 +322,7 @@ export const CONFIG_SCHEMA: Schema = {
       'options of the Linux adapter (@wanwatch/linux; its defaults)',
       true,
     ),
+    ha: haSection(),
     simulated: section(
       {
         seed: integer('seed of the simulated randomness', AGENT_DEFAULTS.simulated.seed),

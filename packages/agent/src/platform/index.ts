@@ -5,8 +5,8 @@
  * - `simulated`: core's SimNetwork (see simulated.ts); no root, no network.
  * - `linux`: `@wanwatch/linux`'s iproute2 adapter and `@wanwatch/probes`.
  */
-import { type Adapter, type Clock, type Probe, type Uplink } from '@wanwatch/core';
-import { LinuxAdapter, type LinuxAdapterOptions } from '@wanwatch/linux';
+import { type Adapter, type Clock, type Probe, type RoleSource, type Uplink } from '@wanwatch/core';
+import { KeepalivedRoleSource, LinuxAdapter, type LinuxAdapterOptions } from '@wanwatch/linux';
 import { createProbe } from '@wanwatch/probes';
 import type { AgentConfig } from '../config/load.js';
 import { simulatedPlatform } from './simulated.js';
@@ -21,6 +21,8 @@ export interface PlatformLogger {
 export interface Platform {
   readonly adapter: Adapter;
   readonly probe: Probe;
+  /** Where the HA role comes from (`ha:` in the config); absent = always master. */
+  readonly roleSource?: (RoleSource & { close(): void }) | undefined;
 }
 
 /** What the factory may be given besides the config. */
@@ -33,8 +35,19 @@ export interface PlatformDeps {
 /** The config's `linux:` section as `LinuxAdapterOptions`: 1:1, `cleanupOnStop` → `cleanupOnClose`. */
 export function linuxAdapterOptions(config: AgentConfig, logger: PlatformLogger): LinuxAdapterOptions {
   const { cleanupOnStop, tables, ...rest } = config.linux;
+  const ha = config.ha;
   return {
     ...rest,
+    ...(ha === null
+      ? {}
+      : {
+          ha: {
+            backupMode: ha.backupMode,
+            lanDevice: ha.lanInterface,
+            ...(ha.peer4 === null ? {} : { peer4: ha.peer4 }),
+            ...(ha.peer6 === null ? {} : { peer6: ha.peer6 }),
+          },
+        }),
     ...(tables === undefined ? {} : { tables: { ...tables } }),
     ...(cleanupOnStop === undefined ? {} : { cleanupOnClose: cleanupOnStop }),
     logger,
@@ -69,7 +82,23 @@ export function createPlatform(config: AgentConfig, deps: PlatformDeps): Platfor
       return simulatedPlatform(config, deps.clock);
     case 'linux': {
       const adapter = new LinuxAdapter(config.uplinks, linuxAdapterOptions(config, deps.logger));
-      return { adapter, probe: platformProbe(config, (id, f) => adapter.gatewayOf(id, f), deps.logger) };
+      const probe = platformProbe(config, (id, f) => adapter.gatewayOf(id, f), deps.logger);
+      return { adapter, probe, roleSource: keepalivedRoleSource(config, deps.logger) };
     }
   }
+}
+
+/** The keepalived role source of the config's `ha:` section, or undefined without one. */
+export function keepalivedRoleSource(config: AgentConfig, logger: PlatformLogger): KeepalivedRoleSource | undefined {
+  const k = config.ha?.keepalived;
+  if (!k) return undefined;
+  return new KeepalivedRoleSource({
+    fifo: k.fifo,
+    instance: k.instance,
+    stateFile: k.stateFile ?? undefined,
+    pidFile: k.pidFile ?? undefined,
+    virtualAddresses: k.virtualAddresses,
+    debounceMs: k.debounceMs,
+    logger,
+  });
 }
