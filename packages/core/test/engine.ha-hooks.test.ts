@@ -32,6 +32,22 @@ describe('engine: HA roles', () => {
     assert.equal(r.engine.status().active, null, 'a backup does not fail over');
   });
 
+  it('keeps a role change that arrives while the engine is starting', async () => {
+    // The role flips right after it was read, before the engine runs: a CARP or VRRP burst at boot.
+    const role = new ManualRole('master');
+    const read = role.current.bind(role);
+    role.current = async () => {
+      const now = await read();
+      queueMicrotask(() => role.set('backup'));
+      return now;
+    };
+    r = rig({ engine: { roleSource: role } });
+    await r.engine.start();
+    await r.tick(30_000);
+    assert.deepEqual(r.net.roleCalls, ['backup']);
+    assert.equal(r.engine.status().active, null, 'the box became backup and carries nothing');
+  });
+
   it('refuses operator switches on a backup box', async () => {
     const role = new ManualRole('backup');
     r = rig({ engine: { roleSource: role } });

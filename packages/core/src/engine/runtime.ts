@@ -135,6 +135,13 @@ export class Runtime implements TrialHost {
     this.startedAt = this.clock.now();
     const saved = await this.journal.load();
     if (saved) this.ledger.restore(saved, new Set(this.health.keys()));
+    // Subscribed before the role is read, so a change while starting is kept and applied once running.
+    const whileStarting: { role: Role | null } = { role: null };
+    const { adapter, roleSource } = this.parts;
+    if (roleSource)
+      this.unsubscribe.push(
+        roleSource.subscribe((r) => (this.phase === 'starting' ? (whileStarting.role = r) : this.onRole(r))),
+      );
     this.role = await this.readRole();
     for (const u of this.uplinks) {
       await this.adapterCall(`preparing probes of ${u.id}`, () => this.adapter.prepareProbing(u), u.id);
@@ -150,9 +157,7 @@ export class Runtime implements TrialHost {
     } else {
       await this.adapterCall('entering backup role', (signal) => this.enterRole('backup', signal));
     }
-    const { adapter, roleSource } = this.parts;
     if (adapter.linkEvents) this.unsubscribe.push(adapter.linkEvents((e) => this.onLink(e.uplink, e.carrier)));
-    if (roleSource) this.unsubscribe.push(roleSource.subscribe((r) => this.onRole(r)));
     const deps = { clock: this.clock, probe: this.parts.probe, random: this.parts.random };
     for (const u of this.uplinks) {
       this.probers.set(u.id, new UplinkProber(deps, u, this.healthOf(u.id), (r) => this.onRound(u.id, r)));
@@ -166,6 +171,7 @@ export class Runtime implements TrialHost {
     });
     this.persist();
     this.phase = 'running';
+    if (whileStarting.role !== null) this.onRole(whileStarting.role);
     this.evaluate();
   }
 
