@@ -77,7 +77,7 @@ export class Daemon implements EngineHost {
   private build(config: AgentConfig): Running {
     // One store per directory for the whole process: its writes are tracked across reloads.
     const kept = this.current?.store;
-    const store = kept && kept.dir === config.stateDir ? kept : new AgentStateStore(config.stateDir);
+    const store = kept && kept.dir === config.stateDir ? kept : new AgentStateStore(config.stateDir, config.history);
     const logger = { warn: (m: string) => this.log.warn(m), info: (m: string) => this.log.info(m) };
     const { adapter, probe } = createPlatform(config, { logger });
     const engine = new Engine({

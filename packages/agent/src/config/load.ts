@@ -8,8 +8,8 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import type { LinkConditions } from '@wanwatch/core/testing';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { Settings, Uplink } from '@wanwatch/core';
-import { describeError } from '@wanwatch/core';
+import type { HistoryRotation, Settings, Uplink } from '@wanwatch/core';
+import { DEFAULT_HISTORY_ROTATION, describeError } from '@wanwatch/core';
 import { checkWithCore } from './core-issues.js';
 import { Converter, isRaw, settingsInput, uplinkInput } from './convert.js';
 import { ConfigFileError, type LocatedIssue, type PathIssue } from './issues.js';
@@ -56,6 +56,8 @@ export interface AgentConfig {
   readonly hooks: { readonly pre: string | null; readonly post: string | null };
   readonly socket: string;
   readonly stateDir: string;
+  /** How history.jsonl is rotated. */
+  readonly history: HistoryRotation;
   readonly log: {
     readonly level: LogLevel;
     readonly format: 'text' | 'json';
@@ -189,6 +191,7 @@ export function parseConfig(text: string, file: string): AgentConfig {
   const hooks = isRaw(data.hooks) ? data.hooks : {};
   const control = isRaw(data.control) ? data.control : {};
   const log = isRaw(data.log) ? data.log : {};
+  const history = isRaw(data.history) ? data.history : {};
   const icmp = isRaw(data.probe) && isRaw(data.probe.icmp) ? data.probe.icmp : {};
   // The schema filled every default in; the fallbacks below only stand in for values it refused.
   const A = AGENT_DEFAULTS;
@@ -202,6 +205,10 @@ export function parseConfig(text: string, file: string): AgentConfig {
     hooks: { pre: hookFile(c, hooks.pre, ['hooks', 'pre']), post: hookFile(c, hooks.post, ['hooks', 'post']) },
     socket: c.absolutePath(control.socket, ['control', 'socket']) ?? A.socket,
     stateDir: c.absolutePath(data.state, ['state']) ?? A.stateDir,
+    history: {
+      maxBytes: c.int(history.maxBytes) ?? DEFAULT_HISTORY_ROTATION.maxBytes,
+      files: c.int(history.files) ?? DEFAULT_HISTORY_ROTATION.files,
+    },
     log: {
       level: c.str<LogLevel>(log.level) ?? A.log.level,
       format: c.str<'text' | 'json'>(log.format) ?? A.log.format,
@@ -213,6 +220,10 @@ export function parseConfig(text: string, file: string): AgentConfig {
   };
   if (partial.icmp.payloadBytes < 4 || partial.icmp.payloadBytes > 1472)
     c.issue(['probe', 'icmp', 'payloadBytes'], `must be from 4 to 1472, got ${partial.icmp.payloadBytes}`);
+  if (partial.history.maxBytes < 4096)
+    c.issue(['history', 'maxBytes'], `must be at least 4096, got ${partial.history.maxBytes}`);
+  if (partial.history.files < 0 || partial.history.files > 100)
+    c.issue(['history', 'files'], `must be from 0 to 100, got ${partial.history.files}`);
   if (partial.icmp.ttl < 1 || partial.icmp.ttl > 255) c.issue(['probe', 'icmp', 'ttl'], `must be from 1 to 255`);
   const uplinks = converted.map((u) => u.uplink);
   rawUplinks.forEach((u, i) => (u.priority ??= uplinks[i]?.priority));

@@ -11,7 +11,7 @@
  * Values that need more than a type (targets, interface names, addresses,
  * ranges the engine enforces) are checked afterwards (see validate.ts).
  */
-import { DEFAULT_SETTINGS, type HealthSettings, type ProbeSettings } from '@wanwatch/core';
+import { DEFAULT_HISTORY_ROTATION, DEFAULT_SETTINGS, type HealthSettings, type ProbeSettings } from '@wanwatch/core';
 import { LINUX_DEFAULTS } from '@wanwatch/linux';
 import { DEFAULT_PAYLOAD_BYTES, DEFAULT_TTL } from '@wanwatch/probes';
 import { DURATION_PATTERN, PERCENT_PATTERN, formatDuration, formatPercent } from './units.js';
@@ -232,6 +232,17 @@ export const CONFIG_SCHEMA: Schema = {
       true,
     ),
     state: text('directory of state.json and history.jsonl', AGENT_DEFAULTS.stateDir),
+    history: section(
+      {
+        maxBytes: integer(
+          'size (bytes) at which history.jsonl is rotated to history.jsonl.1',
+          DEFAULT_HISTORY_ROTATION.maxBytes,
+        ),
+        files: integer('rotated history files kept besides the live one (0…100)', DEFAULT_HISTORY_ROTATION.files),
+      },
+      'the history kept on disk (JSON lines, rotated by size; the CLI and the HTTP API read the same files)',
+      true,
+    ),
     log: section(
       {
         level: oneOf(LOG_LEVELS, 'notice, info or debug; warnings, state changes and switches always show', l.level),
