@@ -14,7 +14,10 @@ import { Engine, describeError } from '@wanwatch/core';
 import { loadConfig, type AgentConfig } from './config/load.js';
 import { ControlService, type AgentInfo, type EngineHost } from './control/service.js';
 import { listenControl, type ControlServer } from './control/server.js';
+import { EventHub } from './events/hub.js';
 import { ExecHookRunner } from './hooks.js';
+import { listenHttp, type HttpServer } from './http/server.js';
+import { AgentMetrics } from './metrics/metrics.js';
 import { logEngine } from './logging/engine-log.js';
 import { createLogger, reconfigureLogger, type AgentLogger, type LogOutput } from './logging/logger.js';
 import { createPlatform } from './platform/index.js';
@@ -42,6 +45,10 @@ export class Daemon implements EngineHost {
   readonly log: AgentLogger;
   private current: Running | null = null;
   private control: ControlServer | null = null;
+  private http: HttpServer | null = null;
+  /** Outlives reloads: streams, metrics counters and webhooks never re-subscribe. */
+  readonly hub = new EventHub();
+  readonly metrics = new AgentMetrics(this.hub, () => this.engine());
   private queue: Promise<unknown> = Promise.resolve();
   private readonly startedAt = Date.now();
   private reloadedAt: number | null = null;
@@ -64,8 +71,18 @@ export class Daemon implements EngineHost {
   private async open(): Promise<void> {
     const { config } = this;
     const built = this.build(config); // before the socket: a platform that cannot be built stops us here
-    const control = await listenControl(config.socket, new ControlService(this));
+    const service = new ControlService(this);
+    const control = await listenControl(config.socket, service);
     this.control = control;
+    if (config.http) {
+      try {
+        this.http = await listenHttp(config.http, { service, hub: this.hub, metrics: this.metrics, log: this.log });
+      } catch (err) {
+        await control.close();
+        throw err;
+      }
+      this.log.notice(`HTTP API and status page on ${this.http.url}`);
+    }
     if (control.stale)
       this.log.warn(`removed a stale control socket at ${config.socket} (an agent did not stop cleanly)`);
     this.log.notice(
@@ -92,7 +109,12 @@ export class Daemon implements EngineHost {
   }
 
   private async activate(built: Running): Promise<void> {
-    const detach = logEngine(built.engine, this.log, { summaryMs: built.config.log.summaryMs });
+    const unlog = logEngine(built.engine, this.log, { summaryMs: built.config.log.summaryMs });
+    const unhub = this.hub.attach(built.engine);
+    const detach = () => {
+      unlog();
+      unhub();
+    };
     await built.engine.start();
     this.current = { ...built, detach };
     const st = built.engine.status();
@@ -103,6 +125,11 @@ export class Daemon implements EngineHost {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** The HTTP API's base URL, null when it is off. */
+  get httpUrl(): string | null {
+    return this.http?.url ?? null;
   }
 
   engine(): Engine | null {
@@ -148,6 +175,8 @@ export class Daemon implements EngineHost {
       await before?.store.flush();
       if (next.socket !== this.config.socket)
         this.log.warn(`control.socket changed to ${next.socket}; it takes effect at the next start`);
+      if (JSON.stringify(next.http) !== JSON.stringify(this.config.http))
+        this.log.warn('control.http changed; it takes effect at the next start (the token file is re-read at once)');
       this.config = next;
       reconfigureLogger(this.log, next.log, this.output);
       this.reloadedAt = Date.now();
@@ -174,6 +203,9 @@ export class Daemon implements EngineHost {
         running.detach();
         await running.store.flush();
       }
+      await this.http?.close();
+      this.http = null;
+      this.hub.close();
       await this.control?.close();
       this.control = null;
       this.log.notice('stopped');

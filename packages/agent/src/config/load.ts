@@ -14,6 +14,8 @@ import { checkWithCore } from './core-issues.js';
 import { Converter, isRaw, settingsInput, uplinkInput } from './convert.js';
 import { ConfigFileError, type LocatedIssue, type PathIssue } from './issues.js';
 import { formatPath, positionOf, type ConfigPath } from './positions.js';
+import { HTTP_DEFAULTS, parseListen, type HttpSettings } from '../http/settings.js';
+import { tokenFileProblem } from '../http/token.js';
 import { schemaIssues } from './schema-issues.js';
 import { AGENT_DEFAULTS, CONFIG_SCHEMA, type LogLevel, type PlatformName } from './schema.js';
 
@@ -55,6 +57,8 @@ export interface AgentConfig {
   };
   readonly hooks: { readonly pre: string | null; readonly post: string | null };
   readonly socket: string;
+  /** `control.http`; null: the HTTP API is off. */
+  readonly http: HttpSettings | null;
   readonly stateDir: string;
   /** How history.jsonl is rotated. */
   readonly history: HistoryRotation;
@@ -84,6 +88,31 @@ function hookFile(c: Converter, value: unknown, path: ConfigPath): string | null
     c.issue(path, `${file} ${why}`);
   }
   return file;
+}
+
+function httpSection(c: Converter, raw: unknown): HttpSettings | null {
+  if (!isRaw(raw)) return null;
+  const at = ['control', 'http'];
+  const listenText = c.str(raw.listen) ?? HTTP_DEFAULTS.listen;
+  const listen = parseListen(listenText);
+  if (!listen)
+    c.issue([...at, 'listen'], `must be address:port (127.0.0.1:8686, [::1]:8686), got ${JSON.stringify(listenText)}`);
+  const tokenFile = c.absolutePath(raw.tokenFile ?? HTTP_DEFAULTS.tokenFile, [...at, 'tokenFile']);
+  const problem = tokenFile === null ? null : tokenFileProblem(tokenFile);
+  if (problem !== null) c.issue([...at, 'tokenFile'], problem);
+  const perMinute = c.int(raw.changesPerMinute) ?? HTTP_DEFAULTS.changesPerMinute;
+  if (perMinute < 1 || perMinute > 600) c.issue([...at, 'changesPerMinute'], `must be from 1 to 600, got ${perMinute}`);
+  const maxBody = c.int(raw.maxBody) ?? HTTP_DEFAULTS.maxBodyBytes;
+  if (maxBody < 256 || maxBody > 1024 * 1024)
+    c.issue([...at, 'maxBody'], `must be from 256 to 1048576, got ${maxBody}`);
+  return {
+    host: listen?.host ?? '127.0.0.1',
+    port: listen?.port ?? 8686,
+    tokenFile: tokenFile ?? HTTP_DEFAULTS.tokenFile,
+    readToken: raw.readToken === true,
+    changesPerMinute: perMinute,
+    maxBodyBytes: maxBody,
+  };
 }
 
 function uplinkRefs(c: Converter, record: Raw, names: ReadonlySet<string>, at: ConfigPath): void {
@@ -204,6 +233,7 @@ export function parseConfig(text: string, file: string): AgentConfig {
     },
     hooks: { pre: hookFile(c, hooks.pre, ['hooks', 'pre']), post: hookFile(c, hooks.post, ['hooks', 'post']) },
     socket: c.absolutePath(control.socket, ['control', 'socket']) ?? A.socket,
+    http: httpSection(c, control.http),
     stateDir: c.absolutePath(data.state, ['state']) ?? A.stateDir,
     history: {
       maxBytes: c.int(history.maxBytes) ?? DEFAULT_HISTORY_ROTATION.maxBytes,

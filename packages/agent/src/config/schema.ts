@@ -14,6 +14,7 @@
 import { DEFAULT_HISTORY_ROTATION, DEFAULT_SETTINGS, type HealthSettings, type ProbeSettings } from '@wanwatch/core';
 import { LINUX_DEFAULTS } from '@wanwatch/linux';
 import { DEFAULT_PAYLOAD_BYTES, DEFAULT_TTL } from '@wanwatch/probes';
+import { HTTP_DEFAULTS } from '../http/settings.js';
 import { DURATION_PATTERN, PERCENT_PATTERN, formatDuration, formatPercent } from './units.js';
 
 /** Platforms this agent knows. `linux` is accepted by the schema; see platform.ts. */
@@ -227,8 +228,21 @@ export const CONFIG_SCHEMA: Schema = {
       true,
     ),
     control: section(
-      { socket: text('the control socket (mode 0600)', AGENT_DEFAULTS.socket) },
-      'the control socket',
+      {
+        socket: text('the control socket (mode 0600)', AGENT_DEFAULTS.socket),
+        http: section(
+          {
+            listen: text('address:port of the HTTP API and status page', HTTP_DEFAULTS.listen),
+            tokenFile: text('file with the bearer token (root-only, mode 0600)', HTTP_DEFAULTS.tokenFile),
+            readToken: boolean('reads (status, history, events, metrics) need the token too', HTTP_DEFAULTS.readToken),
+            changesPerMinute: integer('changes accepted per minute (1…600)', HTTP_DEFAULTS.changesPerMinute),
+            maxBody: integer('largest request body in bytes (256…1048576)', HTTP_DEFAULTS.maxBodyBytes),
+          },
+          'the HTTP API, /metrics and the status page; absent = off',
+          false,
+        ),
+      },
+      'the control socket and the HTTP API',
       true,
     ),
     state: text('directory of state.json and history.jsonl', AGENT_DEFAULTS.stateDir),
