@@ -18,6 +18,7 @@ import { EventHub } from './events/hub.js';
 import { ExecHookRunner } from './hooks.js';
 import { listenHttp, type HttpServer } from './http/server.js';
 import { AgentMetrics } from './metrics/metrics.js';
+import { WebhookNotifier } from './notify/webhooks.js';
 import { logEngine } from './logging/engine-log.js';
 import { createLogger, reconfigureLogger, type AgentLogger, type LogOutput } from './logging/logger.js';
 import { createPlatform } from './platform/index.js';
@@ -46,6 +47,7 @@ export class Daemon implements EngineHost {
   private current: Running | null = null;
   private control: ControlServer | null = null;
   private http: HttpServer | null = null;
+  private notifier: WebhookNotifier | null = null;
   /** Outlives reloads: streams, metrics counters and webhooks never re-subscribe. */
   readonly hub = new EventHub();
   readonly metrics = new AgentMetrics(this.hub, () => this.engine());
@@ -83,12 +85,34 @@ export class Daemon implements EngineHost {
       }
       this.log.notice(`HTTP API and status page on ${this.http.url}`);
     }
+    this.notify(config);
     if (control.stale)
       this.log.warn(`removed a stale control socket at ${config.socket} (an agent did not stop cleanly)`);
     this.log.notice(
       `wanwatch ${VERSION} starting: platform ${config.platform}, ${config.uplinks.length} uplinks (${config.uplinks.map((u) => u.id).join(', ')}), config ${this.file}, state ${config.stateDir}, control ${config.socket}`,
     );
     await this.activate(built);
+  }
+
+  /** (Re)starts the webhooks of `config`; events still queued for the old ones are dropped. */
+  private notify(config: AgentConfig): void {
+    this.notifier?.close();
+    this.notifier = null;
+    if (config.webhooks.length === 0) return;
+    const notifier = new WebhookNotifier(this.hub, config.webhooks);
+    notifier.on('attempt', (a) => {
+      if (!a.ok && a.retryInMs !== null)
+        this.log.info(
+          `webhook ${a.url}: event ${a.seq} attempt ${a.attempt} failed (${a.error ?? `HTTP ${a.status}`}); retry in ${a.retryInMs / 1000} s`,
+        );
+    });
+    notifier.on('warning', (m) => this.log.warn(m));
+    this.notifier = notifier;
+  }
+
+  /** The webhooks' delivery counts (empty when none are configured). */
+  webhookStats(): ReturnType<WebhookNotifier['stats']> {
+    return this.notifier?.stats() ?? [];
   }
 
   private build(config: AgentConfig): Running {
@@ -178,6 +202,7 @@ export class Daemon implements EngineHost {
       if (JSON.stringify(next.http) !== JSON.stringify(this.config.http))
         this.log.warn('control.http changed; it takes effect at the next start (the token file is re-read at once)');
       this.config = next;
+      this.notify(next);
       reconfigureLogger(this.log, next.log, this.output);
       this.reloadedAt = Date.now();
       try {
@@ -205,6 +230,8 @@ export class Daemon implements EngineHost {
       }
       await this.http?.close();
       this.http = null;
+      this.notifier?.close();
+      this.notifier = null;
       this.hub.close();
       await this.control?.close();
       this.control = null;

@@ -54,6 +54,14 @@ export { API, route, type Route } from './http/routes.js';
 export { TokenFile, tokenFileProblem } from './http/token.js';
 export { RateLimit } from './http/rate-limit.js';
 export { AgentMetrics } from './metrics/metrics.js';
+export {
+  WebhookNotifier,
+  WEBHOOK_DEFAULTS,
+  signWebhook,
+  type DeliveryAttempt,
+  type WebhookLimits,
+  type WebhookSettings,
+} from './notify/webhooks.js';
 export { AgentStateStore } from './state-store.js';
 export { runDemo, type DemoOutput } from './demo/demo.js';
 export { VirtualClock } from './demo/virtual-clock.js';

@@ -16,6 +16,8 @@ import { ConfigFileError, type LocatedIssue, type PathIssue } from './issues.js'
 import { formatPath, positionOf, type ConfigPath } from './positions.js';
 import { HTTP_DEFAULTS, parseListen, type HttpSettings } from '../http/settings.js';
 import { tokenFileProblem } from '../http/token.js';
+import { WEBHOOK_DEFAULTS, type WebhookSettings } from '../notify/webhooks.js';
+import type { AgentEventType } from '../events/hub.js';
 import { schemaIssues } from './schema-issues.js';
 import { AGENT_DEFAULTS, CONFIG_SCHEMA, type LogLevel, type PlatformName } from './schema.js';
 
@@ -57,6 +59,8 @@ export interface AgentConfig {
   };
   readonly hooks: { readonly pre: string | null; readonly post: string | null };
   readonly socket: string;
+  /** `webhooks`, their secrets read. */
+  readonly webhooks: readonly WebhookSettings[];
   /** `control.http`; null: the HTTP API is off. */
   readonly http: HttpSettings | null;
   readonly stateDir: string;
@@ -113,6 +117,30 @@ function httpSection(c: Converter, raw: unknown): HttpSettings | null {
     changesPerMinute: perMinute,
     maxBodyBytes: maxBody,
   };
+}
+
+function webhooksSection(c: Converter, raw: unknown): WebhookSettings[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((hook: unknown, i): WebhookSettings[] => {
+    if (!isRaw(hook)) return [];
+    const at = ['webhooks', i];
+    const url = c.str(hook.url);
+    let parsed: URL | null = null;
+    try {
+      parsed = url === undefined ? null : new URL(url);
+    } catch {
+      // reported below
+    }
+    if (url !== undefined && (!parsed || !/^https?:$/.test(parsed.protocol)))
+      c.issue([...at, 'url'], `must be an http:// or https:// URL, got ${JSON.stringify(url)}`);
+    const secretFile = c.absolutePath(hook.secretFile, [...at, 'secretFile']);
+    const problem = secretFile === null ? null : tokenFileProblem(secretFile);
+    if (problem !== null) c.issue([...at, 'secretFile'], problem);
+    const secret = secretFile !== null && problem === null ? readFileSync(secretFile, 'utf8').trim() : '';
+    const events = Array.isArray(hook.events) ? (hook.events as AgentEventType[]) : [...WEBHOOK_DEFAULTS.events];
+    const timeoutMs = c.ms(hook.timeout, [...at, 'timeout']) ?? WEBHOOK_DEFAULTS.timeoutMs;
+    return url === undefined ? [] : [{ url, secret, events, timeoutMs }];
+  });
 }
 
 function uplinkRefs(c: Converter, record: Raw, names: ReadonlySet<string>, at: ConfigPath): void {
@@ -234,6 +262,7 @@ export function parseConfig(text: string, file: string): AgentConfig {
     hooks: { pre: hookFile(c, hooks.pre, ['hooks', 'pre']), post: hookFile(c, hooks.post, ['hooks', 'post']) },
     socket: c.absolutePath(control.socket, ['control', 'socket']) ?? A.socket,
     http: httpSection(c, control.http),
+    webhooks: webhooksSection(c, data.webhooks),
     stateDir: c.absolutePath(data.state, ['state']) ?? A.stateDir,
     history: {
       maxBytes: c.int(history.maxBytes) ?? DEFAULT_HISTORY_ROTATION.maxBytes,

@@ -14,7 +14,9 @@
 import { DEFAULT_HISTORY_ROTATION, DEFAULT_SETTINGS, type HealthSettings, type ProbeSettings } from '@wanwatch/core';
 import { LINUX_DEFAULTS } from '@wanwatch/linux';
 import { DEFAULT_PAYLOAD_BYTES, DEFAULT_TTL } from '@wanwatch/probes';
+import { AGENT_EVENT_TYPES } from '../events/hub.js';
 import { HTTP_DEFAULTS } from '../http/settings.js';
+import { WEBHOOK_DEFAULTS } from '../notify/webhooks.js';
 import { DURATION_PATTERN, PERCENT_PATTERN, formatDuration, formatPercent } from './units.js';
 
 /** Platforms this agent knows. `linux` is accepted by the schema; see platform.ts. */
@@ -321,6 +323,27 @@ export const CONFIG_SCHEMA: Schema = {
       'the simulated platform (no root, no network)',
       true,
     ),
+    webhooks: {
+      type: 'array',
+      default: [],
+      description: 'JSON POSTs of events, HMAC-signed, retried with back-off',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url', 'secretFile'],
+        properties: {
+          url: text('http:// or https:// URL the events are POSTed to'),
+          secretFile: text('file with the HMAC-SHA256 key (root-only, mode 0600)'),
+          events: {
+            type: 'array',
+            items: { type: 'string', enum: [...AGENT_EVENT_TYPES] },
+            default: [...WEBHOOK_DEFAULTS.events],
+            description: `events to send: ${AGENT_EVENT_TYPES.join(', ')}`,
+          },
+          timeout: duration('time limit of one delivery attempt', WEBHOOK_DEFAULTS.timeoutMs),
+        },
+      },
+    },
     uplinks: { type: 'array', minItems: 1, items: uplinkSchema, description: 'the uplinks, at least one' },
   },
 };
