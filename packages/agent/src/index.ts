@@ -48,7 +48,7 @@ export {
   type UplinkSample,
 } from './events/hub.js';
 export { listenHttp, type HttpDeps, type HttpServer, type MetricsSource } from './http/server.js';
-export { HTTP_DEFAULTS, parseListen, type HttpSettings } from './http/settings.js';
+export { HTTP_DEFAULTS, hostAllowed, parseListen, type HttpSettings } from './http/settings.js';
 export { STATUS_OF_CODE } from './http/respond.js';
 export { API, route, type Route } from './http/routes.js';
 export { TokenFile, tokenFileProblem } from './http/token.js';

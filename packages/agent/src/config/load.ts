@@ -116,6 +116,9 @@ function httpSection(c: Converter, raw: unknown): HttpSettings | null {
     readToken: raw.readToken === true,
     changesPerMinute: perMinute,
     maxBodyBytes: maxBody,
+    allowedHosts: Array.isArray(raw.allowedHosts)
+      ? raw.allowedHosts.filter((h): h is string => typeof h === 'string').map((h) => h.toLowerCase())
+      : [],
   };
 }
 

@@ -239,6 +239,13 @@ export const CONFIG_SCHEMA: Schema = {
             readToken: boolean('reads (status, history, events, metrics) need the token too', HTTP_DEFAULTS.readToken),
             changesPerMinute: integer('changes accepted per minute (1…600)', HTTP_DEFAULTS.changesPerMinute),
             maxBody: integer('largest request body in bytes (256…1048576)', HTTP_DEFAULTS.maxBodyBytes),
+            allowedHosts: {
+              type: 'array',
+              items: { type: 'string' },
+              default: [],
+              description:
+                'host names the page is reached by, besides IP addresses and localhost (DNS-rebinding guard)',
+            },
           },
           'the HTTP API, /metrics and the status page; absent = off',
           false,

@@ -12,6 +12,7 @@ export const STATUS_OF_CODE: Readonly<Record<string, number>> = Object.freeze({
   E_UPLINK_UNUSABLE: 409,
   E_NOT_MASTER: 409,
   E_TOO_LARGE: 413,
+  E_BAD_HOST: 421,
   E_UNSUPPORTED_MEDIA_TYPE: 415,
   E_CONFIG: 422,
   E_RATE_LIMITED: 429,

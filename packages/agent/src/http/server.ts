@@ -19,7 +19,7 @@ import { readJsonBody } from './body.js';
 import { RateLimit } from './rate-limit.js';
 import { sendError, sendOk } from './respond.js';
 import { route, type Route } from './routes.js';
-import type { HttpSettings } from './settings.js';
+import { hostAllowed, type HttpSettings } from './settings.js';
 import { EventStreams } from './sse.js';
 import { TokenFile } from './token.js';
 
@@ -79,6 +79,11 @@ class Api {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req.headers.host, this.settings.allowedHosts))
+      throw new ControlError(
+        'E_BAD_HOST',
+        `Host ${req.headers.host} is not this agent's; add it to control.http.allowedHosts if it is`,
+      );
     const url = new URL(req.url ?? '/', 'http://wanwatch');
     const r: Route = route(req.method ?? 'GET', url);
     if (r.kind === 'static') return this.sendStatic(res, r.file);

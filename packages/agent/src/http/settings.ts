@@ -13,6 +13,8 @@ export interface HttpSettings {
   readonly changesPerMinute: number;
   /** Largest request body in bytes. */
   readonly maxBodyBytes: number;
+  /** Host names (besides IP addresses and localhost) the `Host` header may carry. */
+  readonly allowedHosts: readonly string[];
 }
 
 /** Defaults of `control.http` keys. Off unless the section is present. */
@@ -25,6 +27,21 @@ export const HTTP_DEFAULTS = Object.freeze({
   /** A token shorter than this is refused (it could be guessed). */
   minTokenChars: 16,
 });
+
+/**
+ * Whether a request's `Host` header names this agent: an IP address,
+ * `localhost`, or one of `allowed`. Anything else is a browser that was
+ * pointed at 127.0.0.1 through someone else's DNS name (DNS rebinding) and
+ * must not read the status.
+ */
+export function hostAllowed(header: string | undefined, allowed: readonly string[]): boolean {
+  if (header === undefined) return true; // HTTP/1.0 clients; browsers always send it
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:]+))(?::\d+)?$/.exec(header.trim());
+  if (!m) return false;
+  if (m[1] !== undefined) return true;
+  const name = m[2]!.toLowerCase();
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || name === 'localhost' || allowed.includes(name);
+}
 
 /** `127.0.0.1:8686` / `[::1]:8686` → host and port; null when malformed. */
 export function parseListen(value: string): { host: string; port: number } | null {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { HistoryEntry, UplinkStatus } from '@wanwatch/core';
-import { parseConfig, type ConfigFileError, type StatusResult, type WireError } from '@wanwatch/agent';
+import { request as httpRequest } from 'node:http';
+import { hostAllowed, parseConfig, type ConfigFileError, type StatusResult, type WireError } from '@wanwatch/agent';
 import { TempDir } from '../support/tmp.js';
 import { startHttpAgent, TOKEN, type HttpAgent } from '../support/http-agent.js';
 
@@ -110,6 +111,25 @@ describe('HTTP API (contract)', function () {
     assert.equal(wrong.headers.get('allow'), 'POST');
     await expectError(wrong, 405, 'E_METHOD_NOT_ALLOWED');
     assert.equal((await agent.status()).active, 'fiber');
+  });
+
+  it('refuses a Host header that is not an address, localhost or allowed (DNS rebinding)', async () => {
+    const withHost = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(new URL('api/v1/status', agent.url), { headers: { host } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const evil = await withHost('attacker.example:8686');
+    assert.equal(evil.status, 421);
+    assert.equal((JSON.parse(evil.body) as { error: WireError }).error.code, 'E_BAD_HOST');
+    for (const ok of ['localhost:8686', '127.0.0.1', '[::1]:8686']) assert.equal((await withHost(ok)).status, 200, ok);
+    assert.ok(hostAllowed('router.lan:8686', ['router.lan']));
   });
 
   it('names the known uplinks when asked about an unknown one', async () => {
@@ -240,6 +260,7 @@ describe('HTTP API config', () => {
       readToken: false,
       changesPerMinute: 10,
       maxBodyBytes: 16384,
+      allowedHosts: [],
     });
   });
 
