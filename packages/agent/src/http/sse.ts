@@ -67,7 +67,6 @@ export class EventStreams {
       this.open.delete(res);
     };
     res.on('close', done);
-    req.on('close', done);
   }
 
   /** Ends every stream (the agent stops). */
