@@ -36,7 +36,8 @@ export interface HttpDeps {
   readonly metrics?: MetricsSource | undefined;
   /** Directory of the status page's files (default: the package's `static/`). */
   readonly staticDir?: string | undefined;
-  readonly log?: { warn(message: string): void } | undefined;
+  /** Where changes (an audit line each) and failed logins go. */
+  readonly log?: { warn(message: string): void; notice?(message: string): void } | undefined;
 }
 
 /** A listening HTTP API. */
@@ -72,9 +73,10 @@ class Api {
 
   private authorize(req: IncomingMessage): void {
     if (this.token.accepts(req.headers.authorization)) return;
-    // Slows guessing down; a correct token is never limited by this.
+    // Slows guessing down (and keeps the log short); a correct token is never limited by this.
     const wait = this.failedAuth.take();
     if (wait > 0) throw Object.assign(new ControlError('E_RATE_LIMITED', 'too many failed logins'), { wait });
+    this.deps.log?.warn(`HTTP ${req.method} ${req.url} from ${req.socket.remoteAddress}: refused, no valid token`);
     throw new ControlError('E_UNAUTHORIZED', 'a valid bearer token is required (Authorization: Bearer <token>)');
   }
 
@@ -119,7 +121,15 @@ class Api {
             { wait },
           );
         const args = await readJsonBody(req, this.settings.maxBodyBytes);
-        return this.run(res, r.command, args);
+        const response = await this.deps.service.handle({ command: r.command, args });
+        const what = `HTTP ${r.command} ${JSON.stringify(args)} from ${req.socket.remoteAddress}`;
+        this.deps.log?.notice?.(
+          response.ok
+            ? `${what}: ${JSON.stringify(response.result)}`
+            : `${what}: refused, ${response.error.code} ${response.error.message}`,
+        );
+        if (response.ok) return sendOk(res, response.result);
+        return sendError(res, response.error);
       }
     }
   }

@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
 import type { HistoryEntry, UplinkStatus } from '@wanwatch/core';
-import { request as httpRequest } from 'node:http';
-import { hostAllowed, parseConfig, type ConfigFileError, type StatusResult, type WireError } from '@wanwatch/agent';
+import { existsSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import {
+  ControlError,
+  Daemon,
+  hostAllowed,
+  parseConfig,
+  type ConfigFileError,
+  type StatusResult,
+  type WireError,
+} from '@wanwatch/agent';
 import { TempDir } from '../support/tmp.js';
-import { startHttpAgent, TOKEN, type HttpAgent } from '../support/http-agent.js';
+import { simulatedConfig, startHttpAgent, TOKEN, type HttpAgent } from '../support/http-agent.js';
 
 type Body<T> = { ok: true; result: T } | { ok: false; error: WireError };
 
@@ -159,6 +170,11 @@ describe('HTTP API (contract)', function () {
     assert.deepEqual(answers.map((a) => a.switched).sort(), [false, false, false, true]);
     assert.equal(answers.find((a) => a.switched)?.to, 'lte');
     assert.equal((await agent.status()).active, 'lte');
+    // Every change is logged with what was asked, by whom and the outcome.
+    assert.ok(
+      agent.lines.some((l) => /notice HTTP failover \{"to":"lte"\} from 127\.0\.0\.1: \{"switched":true/.test(l)),
+      agent.lines.join('\n'),
+    );
     const page = await result<{ entries: HistoryEntry[] }>(await agent.call(`api/v1/history?since=${since}`));
     assert.equal(page.entries.filter((e) => e.type === 'switch').length, 1);
   });
@@ -262,6 +278,26 @@ describe('HTTP API config', () => {
       maxBodyBytes: 16384,
       allowedHosts: [],
     });
+  });
+
+  it('refuses to start when its port is taken, leaving no control socket behind', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      dir.file('token', `${TOKEN}\n`, 0o600);
+      const file = dir.file('c.yaml', simulatedConfig(dir, '', '', `127.0.0.1:${port}`));
+      await assert.rejects(
+        Daemon.start(file, { stream: new PassThrough(), tty: false, journald: false }),
+        (err: unknown) =>
+          err instanceof ControlError &&
+          err.code === 'E_HTTP' &&
+          err.message.includes(`cannot listen on 127.0.0.1:${port}`),
+      );
+      assert.equal(existsSync(dir.join('run', 'wanwatch.sock')), false);
+    } finally {
+      busy.close();
+    }
   });
 
   it('refuses a token file others can read, a short token and a bad listen address, naming the line', () => {

@@ -8,6 +8,8 @@ export const TOKEN = 'test-token-0123456789abcdef';
 
 export interface HttpAgent {
   readonly daemon: Daemon;
+  /** The agent's log lines. */
+  readonly lines: readonly string[];
   readonly dir: TempDir;
   /** Base URL, ending in `/`. */
   readonly url: string;
@@ -17,12 +19,12 @@ export interface HttpAgent {
   stop(): Promise<void>;
 }
 
-export function simulatedConfig(dir: TempDir, http: string, extra = ''): string {
+export function simulatedConfig(dir: TempDir, http: string, extra = '', listen = '127.0.0.1:0'): string {
   return `platform: simulated
 state: ${dir.join('state')}
 control:
   socket: ${dir.join('run', 'wanwatch.sock')}
-  http: { listen: "127.0.0.1:0", tokenFile: ${dir.join('token')}${http} }
+  http: { listen: "${listen}", tokenFile: ${dir.join('token')}${http} }
 probe: { interval: 100ms, failureInterval: 50ms, recoveryInterval: 50ms }
 health: { down: 2, up: 2 }
 failback: { delay: 1h }
@@ -44,7 +46,8 @@ export async function startHttpAgent(http = '', extra = ''): Promise<HttpAgent> 
   dir.file('token', `${TOKEN}\n`, 0o600);
   const file = dir.file('wanwatch.yaml', simulatedConfig(dir, http, extra));
   const log = new PassThrough();
-  log.resume();
+  const lines: string[] = [];
+  log.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
   const daemon = await Daemon.start(file, { stream: log, tty: false, journald: false });
   const url = daemon.httpUrl!;
   const call: HttpAgent['call'] = (path, init = {}) => {
@@ -68,6 +71,7 @@ export async function startHttpAgent(http = '', extra = ''): Promise<HttpAgent> 
   });
   return {
     daemon,
+    lines,
     dir,
     url,
     call,
