@@ -94,13 +94,15 @@ class Api {
       case 'read':
         return this.run(res, r.command, r.args);
       case 'history': {
-        // One more than asked for tells whether an older page exists.
         const got = (await this.deps.service.execute('history', {
           ...(r.since === undefined ? {} : { since: r.since }),
         })) as { at: number }[];
         const older = r.before === undefined ? got : got.filter((e) => e.at < r.before!);
-        const entries = older.slice(-r.limit);
-        const next = older.length > entries.length ? (entries[0]?.at ?? null) : null;
+        // The cursor is a time: entries sharing the page's first millisecond all go on this page.
+        let cut = Math.max(0, older.length - r.limit);
+        while (cut > 0 && older[cut - 1]!.at === older[cut]!.at) cut--;
+        const entries = older.slice(cut);
+        const next = cut > 0 ? entries[0]!.at : null;
         return sendOk(res, { entries, next });
       }
       case 'samples':

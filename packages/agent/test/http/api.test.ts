@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { HistoryEntry, UplinkStatus } from '@wanwatch/core';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
@@ -221,6 +221,20 @@ describe('HTTP API (contract)', function () {
       since.entries,
       all.entries.filter((e) => e.at >= recent),
     );
+    // Entries sharing the page's first millisecond are never split across pages (the cursor is a time).
+    const t = Date.now() + 3_600_000;
+    const tied = [t, t, t, t + 1].map((at, i) => JSON.stringify({ at, type: 'note', message: `tied ${i}` }));
+    appendFileSync(agent.dir.join('state', 'history.jsonl'), `${tied.join('\n')}\n`);
+    const top = await result<{ entries: HistoryEntry[]; next: number | null }>(
+      await agent.call('api/v1/history?limit=2'),
+    );
+    assert.deepEqual(
+      top.entries.map((e) => e.message),
+      ['tied 0', 'tied 1', 'tied 2', 'tied 3'],
+    );
+    assert.equal(top.next, t);
+    const below = await result<{ entries: HistoryEntry[] }>(await agent.call(`api/v1/history?limit=1&before=${t}`));
+    assert.deepEqual(below.entries, all.entries.slice(-1));
     await expectError(await agent.call('api/v1/history?limit=0'), 400, 'E_BAD_REQUEST', /limit/);
     await expectError(await agent.call('api/v1/history?since=yesterday'), 400, 'E_BAD_REQUEST', /since/);
   });
