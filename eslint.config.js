@@ -50,6 +50,22 @@ export default tseslint.config(
     },
   },
   {
+    // The status page: browser JavaScript shipped as is.
+    files: ['packages/agent/static/**/*.js'],
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        fetch: 'readonly',
+        sessionStorage: 'readonly',
+        TextDecoder: 'readonly',
+        Node: 'readonly',
+        setTimeout: 'readonly',
+        setInterval: 'readonly',
+        console: 'readonly',
+      },
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

@@ -14,7 +14,11 @@ import { Engine, describeError } from '@wanwatch/core';
 import { loadConfig, type AgentConfig } from './config/load.js';
 import { ControlService, type AgentInfo, type EngineHost } from './control/service.js';
 import { listenControl, type ControlServer } from './control/server.js';
+import { EventHub } from './events/hub.js';
 import { ExecHookRunner } from './hooks.js';
+import { listenHttp, type HttpServer } from './http/server.js';
+import { AgentMetrics } from './metrics/metrics.js';
+import { WebhookNotifier } from './notify/webhooks.js';
 import { logEngine } from './logging/engine-log.js';
 import { createLogger, reconfigureLogger, type AgentLogger, type LogOutput } from './logging/logger.js';
 import { followHealth } from './ha/track-file.js';
@@ -45,6 +49,11 @@ export class Daemon implements EngineHost {
   readonly log: AgentLogger;
   private current: Running | null = null;
   private control: ControlServer | null = null;
+  private http: HttpServer | null = null;
+  private notifier: WebhookNotifier | null = null;
+  /** Outlives reloads: streams, metrics counters and webhooks never re-subscribe. */
+  readonly hub = new EventHub();
+  readonly metrics = new AgentMetrics(this.hub, () => this.engine());
   private queue: Promise<unknown> = Promise.resolve();
   private readonly startedAt = Date.now();
   private reloadedAt: number | null = null;
@@ -67,8 +76,19 @@ export class Daemon implements EngineHost {
   private async open(): Promise<void> {
     const { config } = this;
     const built = this.build(config); // before the socket: a platform that cannot be built stops us here
-    const control = await listenControl(config.socket, new ControlService(this));
+    const service = new ControlService(this);
+    const control = await listenControl(config.socket, service);
     this.control = control;
+    if (config.http) {
+      try {
+        this.http = await listenHttp(config.http, { service, hub: this.hub, metrics: this.metrics, log: this.log });
+      } catch (err) {
+        await control.close();
+        throw err;
+      }
+      this.log.notice(`HTTP API and status page on ${this.http.url}`);
+    }
+    this.notify(config);
     if (control.stale)
       this.log.warn(`removed a stale control socket at ${config.socket} (an agent did not stop cleanly)`);
     this.log.notice(
@@ -77,10 +97,31 @@ export class Daemon implements EngineHost {
     await this.activate(built);
   }
 
+  /** (Re)starts the webhooks of `config`; events still queued for the old ones are dropped. */
+  private notify(config: AgentConfig): void {
+    this.notifier?.close();
+    this.notifier = null;
+    if (config.webhooks.length === 0) return;
+    const notifier = new WebhookNotifier(this.hub, config.webhooks);
+    notifier.on('attempt', (a) => {
+      if (!a.ok && a.retryInMs !== null)
+        this.log.info(
+          `webhook ${a.url}: event ${a.seq} attempt ${a.attempt} failed (${a.error ?? `HTTP ${a.status}`}); retry in ${a.retryInMs / 1000} s`,
+        );
+    });
+    notifier.on('warning', (m) => this.log.warn(m));
+    this.notifier = notifier;
+  }
+
+  /** The webhooks' delivery counts (empty when none are configured). */
+  webhookStats(): ReturnType<WebhookNotifier['stats']> {
+    return this.notifier?.stats() ?? [];
+  }
+
   private build(config: AgentConfig): Running {
     // One store per directory for the whole process: its writes are tracked across reloads.
     const kept = this.current?.store;
-    const store = kept && kept.dir === config.stateDir ? kept : new AgentStateStore(config.stateDir);
+    const store = kept && kept.dir === config.stateDir ? kept : new AgentStateStore(config.stateDir, config.history);
     const logger = { warn: (m: string) => this.log.warn(m), info: (m: string) => this.log.info(m) };
     const { adapter, probe, roleSource } = createPlatform(config, { logger });
     const key = JSON.stringify(config.ha?.keepalived ?? null);
@@ -104,6 +145,7 @@ export class Daemon implements EngineHost {
 
   private async activate(built: Running): Promise<void> {
     const logged = logEngine(built.engine, this.log, { summaryMs: built.config.log.summaryMs });
+    const unhub = this.hub.attach(built.engine);
     await built.engine.start();
     const ha = built.config.ha;
     const coupled =
@@ -112,6 +154,7 @@ export class Daemon implements EngineHost {
         : () => undefined;
     const detach = () => {
       coupled();
+      unhub();
       logged();
     };
     this.current = { ...built, detach };
@@ -123,6 +166,11 @@ export class Daemon implements EngineHost {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** The HTTP API's base URL, null when it is off. */
+  get httpUrl(): string | null {
+    return this.http?.url ?? null;
   }
 
   engine(): Engine | null {
@@ -169,7 +217,10 @@ export class Daemon implements EngineHost {
       await before?.store.flush();
       if (next.socket !== this.config.socket)
         this.log.warn(`control.socket changed to ${next.socket}; it takes effect at the next start`);
+      if (JSON.stringify(next.http) !== JSON.stringify(this.config.http))
+        this.log.warn('control.http changed; it takes effect at the next start (the token file is re-read at once)');
       this.config = next;
+      this.notify(next);
       reconfigureLogger(this.log, next.log, this.output);
       this.reloadedAt = Date.now();
       try {
@@ -196,6 +247,11 @@ export class Daemon implements EngineHost {
         running.roles?.source.close();
         await running.store.flush();
       }
+      await this.http?.close();
+      this.http = null;
+      this.notifier?.close();
+      this.notifier = null;
+      this.hub.close();
       await this.control?.close();
       this.control = null;
       this.log.notice('stopped');

@@ -1,8 +1,9 @@
 /**
  * @wanwatch/agent — the `wanwatch` daemon and CLI: the YAML config and its
  * schema, the platform factory, logging, hooks, the control service and its
- * Unix socket transport. The CLI is `dist/cli/main.js`; this module exports
- * the pieces for embedding, for tests and for the HTTP API of a later release.
+ * Unix socket transport, the HTTP API with its status page, metrics and
+ * webhooks. The CLI is `dist/cli/main.js`; this module exports the pieces
+ * for embedding and for tests.
  */
 export * from './config/index.js';
 export {
@@ -36,6 +37,31 @@ export {
 export { listenControl, type ControlServer } from './control/server.js';
 export { request, CLIENT_TIMEOUT_MS } from './control/client.js';
 export { Daemon } from './daemon.js';
+export {
+  EventHub,
+  AGENT_EVENT_TYPES,
+  EVENT_BUFFER,
+  SAMPLE_MS,
+  type AgentEvent,
+  type AgentEventType,
+  type Sample,
+  type UplinkSample,
+} from './events/hub.js';
+export { listenHttp, type HttpDeps, type HttpServer, type MetricsSource } from './http/server.js';
+export { HTTP_DEFAULTS, hostAllowed, parseListen, type HttpSettings } from './http/settings.js';
+export { STATUS_OF_CODE } from './http/respond.js';
+export { API, route, type Route } from './http/routes.js';
+export { TokenFile, tokenFileProblem } from './http/token.js';
+export { RateLimit } from './http/rate-limit.js';
+export { AgentMetrics } from './metrics/metrics.js';
+export {
+  WebhookNotifier,
+  WEBHOOK_DEFAULTS,
+  signWebhook,
+  type DeliveryAttempt,
+  type WebhookLimits,
+  type WebhookSettings,
+} from './notify/webhooks.js';
 export { AgentStateStore } from './state-store.js';
 export { runDemo, type DemoOutput } from './demo/demo.js';
 export { VirtualClock } from './demo/virtual-clock.js';

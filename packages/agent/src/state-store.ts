@@ -6,7 +6,9 @@
  * state and before the process exits, so no save is lost or read half done.
  */
 import {
+  DEFAULT_HISTORY_ROTATION,
   FileStateStore,
+  type HistoryRotation,
   type HistoryEntry,
   type HistoryQuery,
   type PersistedState,
@@ -17,8 +19,11 @@ export class AgentStateStore implements StateStore {
   private readonly inner: FileStateStore;
   private readonly pending = new Set<Promise<unknown>>();
 
-  constructor(readonly dir: string) {
-    this.inner = new FileStateStore(dir);
+  constructor(
+    readonly dir: string,
+    rotation: HistoryRotation = DEFAULT_HISTORY_ROTATION,
+  ) {
+    this.inner = new FileStateStore(dir, Date.now, rotation);
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

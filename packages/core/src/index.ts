@@ -25,5 +25,11 @@ export { runRound, UplinkProber, PROBE_GRACE_MS, type RoundDeps } from './probe/
 export { SwitchController, type SwitchDeps, type SwitchOutcome, type SwitchRequest } from './switch/controller.js';
 export { hookEnvironment, type HookContext, type HookSide } from './switch/hook-env.js';
 export { FileStateStore, parsePersistedState } from './state/file-store.js';
+export {
+  HistoryFiles,
+  DEFAULT_HISTORY_ROTATION,
+  parseHistoryLines,
+  type HistoryRotation,
+} from './state/history-files.js';
 export { MemoryStateStore, selectHistory } from './state/memory-store.js';
 export { Ledger } from './state/ledger.js';

@@ -191,9 +191,10 @@ export async function history(p: Parsed): Promise<number> {
     entries = (await call(p, 'history', query)) as HistoryEntry[];
   } catch (err) {
     if (!(err instanceof CliError) || err.exitCode !== EXIT.noAgent) throw err;
-    const dir = optionalConfig(p)?.stateDir ?? AGENT_DEFAULTS.stateDir;
-    note(`${err.message}; reading ${join(dir, 'history.jsonl')}`);
-    entries = await new FileStateStore(dir).history(query);
+    const config = optionalConfig(p);
+    const dir = config?.stateDir ?? AGENT_DEFAULTS.stateDir;
+    note(`${err.message}; reading ${join(dir, 'history.jsonl')} and its rotated files`);
+    entries = await new FileStateStore(dir, Date.now, config?.history).history(query);
   }
   if (p.values.json === true) json(entries);
   else for (const line of formatHistory(entries)) out(line);

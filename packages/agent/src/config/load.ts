@@ -8,13 +8,17 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import type { LinkConditions } from '@wanwatch/core/testing';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { Settings, Uplink } from '@wanwatch/core';
-import { describeError } from '@wanwatch/core';
+import type { HistoryRotation, Settings, Uplink } from '@wanwatch/core';
+import { DEFAULT_HISTORY_ROTATION, describeError } from '@wanwatch/core';
 import { checkWithCore } from './core-issues.js';
 import { Converter, isRaw, settingsInput, uplinkInput } from './convert.js';
 import { haSection, type HaSection } from './ha.js';
 import { ConfigFileError, type LocatedIssue, type PathIssue } from './issues.js';
 import { formatPath, positionOf, type ConfigPath } from './positions.js';
+import { HTTP_DEFAULTS, parseListen, type HttpSettings } from '../http/settings.js';
+import { tokenFileProblem } from '../http/token.js';
+import { WEBHOOK_DEFAULTS, type WebhookSettings } from '../notify/webhooks.js';
+import type { AgentEventType } from '../events/hub.js';
 import { schemaIssues } from './schema-issues.js';
 import { AGENT_DEFAULTS, CONFIG_SCHEMA, type LogLevel, type PlatformName } from './schema.js';
 
@@ -56,7 +60,13 @@ export interface AgentConfig {
   };
   readonly hooks: { readonly pre: string | null; readonly post: string | null };
   readonly socket: string;
+  /** `webhooks`, their secrets read. */
+  readonly webhooks: readonly WebhookSettings[];
+  /** `control.http`; null: the HTTP API is off. */
+  readonly http: HttpSettings | null;
   readonly stateDir: string;
+  /** How history.jsonl is rotated. */
+  readonly history: HistoryRotation;
   readonly log: {
     readonly level: LogLevel;
     readonly format: 'text' | 'json';
@@ -85,6 +95,58 @@ function hookFile(c: Converter, value: unknown, path: ConfigPath): string | null
     c.issue(path, `${file} ${why}`);
   }
   return file;
+}
+
+function httpSection(c: Converter, raw: unknown): HttpSettings | null {
+  if (!isRaw(raw)) return null;
+  const at = ['control', 'http'];
+  const listenText = c.str(raw.listen) ?? HTTP_DEFAULTS.listen;
+  const listen = parseListen(listenText);
+  if (!listen)
+    c.issue([...at, 'listen'], `must be address:port (127.0.0.1:8686, [::1]:8686), got ${JSON.stringify(listenText)}`);
+  const tokenFile = c.absolutePath(raw.tokenFile ?? HTTP_DEFAULTS.tokenFile, [...at, 'tokenFile']);
+  const problem = tokenFile === null ? null : tokenFileProblem(tokenFile);
+  if (problem !== null) c.issue([...at, 'tokenFile'], problem);
+  const perMinute = c.int(raw.changesPerMinute) ?? HTTP_DEFAULTS.changesPerMinute;
+  if (perMinute < 1 || perMinute > 600) c.issue([...at, 'changesPerMinute'], `must be from 1 to 600, got ${perMinute}`);
+  const maxBody = c.int(raw.maxBody) ?? HTTP_DEFAULTS.maxBodyBytes;
+  if (maxBody < 256 || maxBody > 1024 * 1024)
+    c.issue([...at, 'maxBody'], `must be from 256 to 1048576, got ${maxBody}`);
+  return {
+    host: listen?.host ?? '127.0.0.1',
+    port: listen?.port ?? 8686,
+    tokenFile: tokenFile ?? HTTP_DEFAULTS.tokenFile,
+    readToken: raw.readToken === true,
+    changesPerMinute: perMinute,
+    maxBodyBytes: maxBody,
+    allowedHosts: Array.isArray(raw.allowedHosts)
+      ? raw.allowedHosts.filter((h): h is string => typeof h === 'string').map((h) => h.toLowerCase())
+      : [],
+  };
+}
+
+function webhooksSection(c: Converter, raw: unknown): WebhookSettings[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((hook: unknown, i): WebhookSettings[] => {
+    if (!isRaw(hook)) return [];
+    const at = ['webhooks', i];
+    const url = c.str(hook.url);
+    let parsed: URL | null = null;
+    try {
+      parsed = url === undefined ? null : new URL(url);
+    } catch {
+      // reported below
+    }
+    if (url !== undefined && (!parsed || !/^https?:$/.test(parsed.protocol)))
+      c.issue([...at, 'url'], `must be an http:// or https:// URL, got ${JSON.stringify(url)}`);
+    const secretFile = c.absolutePath(hook.secretFile, [...at, 'secretFile']);
+    const problem = secretFile === null ? null : tokenFileProblem(secretFile);
+    if (problem !== null) c.issue([...at, 'secretFile'], problem);
+    const secret = secretFile !== null && problem === null ? readFileSync(secretFile, 'utf8').trim() : '';
+    const events = Array.isArray(hook.events) ? (hook.events as AgentEventType[]) : [...WEBHOOK_DEFAULTS.events];
+    const timeoutMs = c.ms(hook.timeout, [...at, 'timeout']) ?? WEBHOOK_DEFAULTS.timeoutMs;
+    return url === undefined ? [] : [{ url, secret, events, timeoutMs }];
+  });
 }
 
 function uplinkRefs(c: Converter, record: Raw, names: ReadonlySet<string>, at: ConfigPath): void {
@@ -192,6 +254,7 @@ export function parseConfig(text: string, file: string): AgentConfig {
   const hooks = isRaw(data.hooks) ? data.hooks : {};
   const control = isRaw(data.control) ? data.control : {};
   const log = isRaw(data.log) ? data.log : {};
+  const history = isRaw(data.history) ? data.history : {};
   const icmp = isRaw(data.probe) && isRaw(data.probe.icmp) ? data.probe.icmp : {};
   // The schema filled every default in; the fallbacks below only stand in for values it refused.
   const A = AGENT_DEFAULTS;
@@ -204,7 +267,13 @@ export function parseConfig(text: string, file: string): AgentConfig {
     },
     hooks: { pre: hookFile(c, hooks.pre, ['hooks', 'pre']), post: hookFile(c, hooks.post, ['hooks', 'post']) },
     socket: c.absolutePath(control.socket, ['control', 'socket']) ?? A.socket,
+    http: httpSection(c, control.http),
+    webhooks: webhooksSection(c, data.webhooks),
     stateDir: c.absolutePath(data.state, ['state']) ?? A.stateDir,
+    history: {
+      maxBytes: c.int(history.maxBytes) ?? DEFAULT_HISTORY_ROTATION.maxBytes,
+      files: c.int(history.files) ?? DEFAULT_HISTORY_ROTATION.files,
+    },
     log: {
       level: c.str<LogLevel>(log.level) ?? A.log.level,
       format: c.str<'text' | 'json'>(log.format) ?? A.log.format,
@@ -217,6 +286,10 @@ export function parseConfig(text: string, file: string): AgentConfig {
   const ha = haSection(c, data.ha, partial.platform);
   if (partial.icmp.payloadBytes < 4 || partial.icmp.payloadBytes > 1472)
     c.issue(['probe', 'icmp', 'payloadBytes'], `must be from 4 to 1472, got ${partial.icmp.payloadBytes}`);
+  if (partial.history.maxBytes < 4096)
+    c.issue(['history', 'maxBytes'], `must be at least 4096, got ${partial.history.maxBytes}`);
+  if (partial.history.files < 0 || partial.history.files > 100)
+    c.issue(['history', 'files'], `must be from 0 to 100, got ${partial.history.files}`);
   if (partial.icmp.ttl < 1 || partial.icmp.ttl > 255) c.issue(['probe', 'icmp', 'ttl'], `must be from 1 to 255`);
   const uplinks = converted.map((u) => u.uplink);
   rawUplinks.forEach((u, i) => (u.priority ??= uplinks[i]?.priority));

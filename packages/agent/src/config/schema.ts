@@ -11,9 +11,12 @@
  * Values that need more than a type (targets, interface names, addresses,
  * ranges the engine enforces) are checked afterwards (see validate.ts).
  */
-import { DEFAULT_SETTINGS, type HealthSettings, type ProbeSettings } from '@wanwatch/core';
+import { DEFAULT_HISTORY_ROTATION, DEFAULT_SETTINGS, type HealthSettings, type ProbeSettings } from '@wanwatch/core';
 import { KEEPALIVED_DEFAULTS, LINUX_DEFAULTS } from '@wanwatch/linux';
 import { DEFAULT_PAYLOAD_BYTES, DEFAULT_TTL } from '@wanwatch/probes';
+import { AGENT_EVENT_TYPES } from '../events/hub.js';
+import { HTTP_DEFAULTS } from '../http/settings.js';
+import { WEBHOOK_DEFAULTS } from '../notify/webhooks.js';
 import { DURATION_PATTERN, PERCENT_PATTERN, formatDuration, formatPercent } from './units.js';
 
 /** Platforms this agent knows. `linux` is accepted by the schema; see platform.ts. */
@@ -283,11 +286,42 @@ export const CONFIG_SCHEMA: Schema = {
       true,
     ),
     control: section(
-      { socket: text('the control socket (mode 0600)', AGENT_DEFAULTS.socket) },
-      'the control socket',
+      {
+        socket: text('the control socket (mode 0600)', AGENT_DEFAULTS.socket),
+        http: section(
+          {
+            listen: text('address:port of the HTTP API and status page', HTTP_DEFAULTS.listen),
+            tokenFile: text('file with the bearer token (root-only, mode 0600)', HTTP_DEFAULTS.tokenFile),
+            readToken: boolean('reads (status, history, events, metrics) need the token too', HTTP_DEFAULTS.readToken),
+            changesPerMinute: integer('changes accepted per minute (1…600)', HTTP_DEFAULTS.changesPerMinute),
+            maxBody: integer('largest request body in bytes (256…1048576)', HTTP_DEFAULTS.maxBodyBytes),
+            allowedHosts: {
+              type: 'array',
+              items: { type: 'string' },
+              default: [],
+              description:
+                'host names the page is reached by, besides IP addresses and localhost (DNS-rebinding guard)',
+            },
+          },
+          'the HTTP API, /metrics and the status page; absent = off',
+          false,
+        ),
+      },
+      'the control socket and the HTTP API',
       true,
     ),
     state: text('directory of state.json and history.jsonl', AGENT_DEFAULTS.stateDir),
+    history: section(
+      {
+        maxBytes: integer(
+          'size (bytes) at which history.jsonl is rotated to history.jsonl.1',
+          DEFAULT_HISTORY_ROTATION.maxBytes,
+        ),
+        files: integer('rotated history files kept besides the live one (0…100)', DEFAULT_HISTORY_ROTATION.files),
+      },
+      'the history kept on disk (JSON lines, rotated by size; the CLI and the HTTP API read the same files)',
+      true,
+    ),
     log: section(
       {
         level: oneOf(LOG_LEVELS, 'notice, info or debug; warnings, state changes and switches always show', l.level),
@@ -353,6 +387,27 @@ export const CONFIG_SCHEMA: Schema = {
       'the simulated platform (no root, no network)',
       true,
     ),
+    webhooks: {
+      type: 'array',
+      default: [],
+      description: 'JSON POSTs of events, HMAC-signed, retried with back-off',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url', 'secretFile'],
+        properties: {
+          url: text('http:// or https:// URL the events are POSTed to'),
+          secretFile: text('file with the HMAC-SHA256 key (root-only, mode 0600)'),
+          events: {
+            type: 'array',
+            items: { type: 'string', enum: [...AGENT_EVENT_TYPES] },
+            default: [...WEBHOOK_DEFAULTS.events],
+            description: `events to send: ${AGENT_EVENT_TYPES.join(', ')}`,
+          },
+          timeout: duration('time limit of one delivery attempt', WEBHOOK_DEFAULTS.timeoutMs),
+        },
+      },
+    },
     uplinks: { type: 'array', minItems: 1, items: uplinkSchema, description: 'the uplinks, at least one' },
   },
 };

@@ -1,7 +1,7 @@
 /**
  * The control protocol: newline-delimited JSON over a stream (the Unix
- * socket now; the HTTP API of a later release carries the same requests and
- * results). A connection may carry several requests; responses come in
+ * socket; the HTTP API carries the same commands and results, see
+ * `http/routes.ts`). A connection may carry several requests; responses come in
  * order, each with the request's `id` when it had one.
  *
  * ```
@@ -15,6 +15,7 @@
 /** Every command, with its arguments. */
 export interface CommandArgs {
   status: Record<string, never>;
+  uplink: { uplink: string };
   failover: { to: string };
   failback: Record<string, never>;
   hold: { uplink: string };
@@ -27,6 +28,7 @@ export interface CommandArgs {
 export type CommandName = keyof CommandArgs;
 export const COMMANDS: readonly CommandName[] = [
   'status',
+  'uplink',
   'failover',
   'failback',
   'hold',

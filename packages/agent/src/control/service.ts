@@ -1,7 +1,7 @@
 /**
  * The command service: every operator command, independent of transport.
- * The Unix socket serves it now; the HTTP API of a later release will call
- * the same `handle`. It never throws: every failure is a response with a
+ * The Unix socket and the HTTP API both call `handle`: one implementation
+ * of every command. It never throws: every failure is a response with a
  * stable code (core's `E_*` codes, or `E_BAD_REQUEST`, `E_STOPPED`).
  */
 import { WanwatchError, describeError, type Engine, type EngineStatus, type SwitchOutcome } from '@wanwatch/core';
@@ -100,6 +100,18 @@ export class ControlService {
     switch (command) {
       case 'status':
         return { ...this.engine().status(), agent: this.host.info() } satisfies StatusResult;
+      case 'uplink': {
+        const id = text(args, 'uplink', true)!;
+        const st = this.engine().status();
+        const found = st.uplinks.find((u) => u.id === id);
+        if (!found)
+          throw new WanwatchError(
+            'E_UNKNOWN_UPLINK',
+            `no uplink named "${id}" (known: ${st.uplinks.map((u) => u.id).join(', ')})`,
+            { uplink: id },
+          );
+        return { ...found, pendingFailback: st.pendingFailback?.uplink === id ? st.pendingFailback : null };
+      }
       case 'failover': {
         const to = text(args, 'to', true)!;
         return switchResult(await this.engine().failover(to));

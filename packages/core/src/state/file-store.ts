@@ -6,7 +6,9 @@
  *   over the old file, and the directory is fsynced — so a crash or power
  *   loss leaves either the old or the new state, never a torn one.
  * - `history.jsonl`: one JSON object per line, appended and fdatasynced.
- *   A torn last line (crash during a write) is skipped when reading.
+ *   A torn last line (crash during a write) is skipped when reading. Rotated
+ *   by size into `history.jsonl.1`, `.2`… (see {@link HistoryFiles});
+ *   `history()` reads across every file.
  *
  * An unreadable `state.json` (bad JSON, another schema version, wrong
  * shape) is moved aside to `state.json.corrupt-<time>` so the next save
@@ -24,6 +26,7 @@ import type {
   PersistedState,
   StateStore,
 } from '../interfaces/store.js';
+import { DEFAULT_HISTORY_ROTATION, HistoryFiles, type HistoryRotation } from './history-files.js';
 import { selectHistory } from './memory-store.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -97,22 +100,27 @@ async function writeAtomically(dir: string, file: string, data: string): Promise
  *
  * @example
  * ```ts
- * const store = new FileStateStore('/var/lib/wanwatch');
+ * const store = new FileStateStore('/var/lib/wanwatch', Date.now, { maxBytes: 4 * 1024 * 1024, files: 3 });
  * ```
  */
 export class FileStateStore implements StateStore {
   /** Path of the state file. */
   readonly stateFile: string;
-  /** Path of the history file. */
+  /** Path of the live history file. */
   readonly historyFile: string;
+  /** The history files (live and rotated). */
+  readonly historyFiles: HistoryFiles;
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** `rotation`: how much history to keep (default {@link DEFAULT_HISTORY_ROTATION}). */
   constructor(
     readonly dir: string,
     private readonly now: () => number = Date.now,
+    rotation: HistoryRotation = DEFAULT_HISTORY_ROTATION,
   ) {
     this.stateFile = join(dir, 'state.json');
     this.historyFile = join(dir, 'history.jsonl');
+    this.historyFiles = new HistoryFiles(dir, this.historyFile, rotation);
   }
 
   /** Runs writes one after another so they never interleave. */
@@ -162,19 +170,7 @@ export class FileStateStore implements StateStore {
   append(entry: HistoryEntry): Promise<void> {
     return this.serial(async () => {
       try {
-        await mkdir(this.dir, { recursive: true, mode: 0o700 });
-        const handle = await open(this.historyFile, 'a+', 0o600);
-        try {
-          // After a crash mid-append the file may end in a torn line: start a fresh one.
-          const { size } = await handle.stat();
-          const last = Buffer.alloc(1);
-          if (size > 0) await handle.read(last, 0, 1, size - 1);
-          const lead = size > 0 && last[0] !== 0x0a ? '\n' : '';
-          await handle.appendFile(`${lead}${JSON.stringify(entry)}\n`);
-          await handle.datasync();
-        } finally {
-          await handle.close();
-        }
+        await this.historyFiles.append(entry);
       } catch (err) {
         throw this.ioError('appending to', this.historyFile, err);
       }
@@ -182,23 +178,11 @@ export class FileStateStore implements StateStore {
   }
 
   async history(query?: HistoryQuery): Promise<HistoryEntry[]> {
-    let text: string;
+    let entries: HistoryEntry[];
     try {
-      text = await readFile(this.historyFile, 'utf8');
+      entries = await this.historyFiles.read();
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw this.ioError('reading', this.historyFile, err);
-    }
-    const entries: HistoryEntry[] = [];
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        const parsed: unknown = JSON.parse(line);
-        if (isRecord(parsed) && typeof parsed.at === 'number' && typeof parsed.type === 'string')
-          entries.push(parsed as unknown as HistoryEntry);
-      } catch {
-        // A torn line from a crash mid-append: skip it, keep the rest.
-      }
+      throw this.ioError('reading', (err as { path?: string }).path ?? this.historyFile, err);
     }
     return selectHistory(entries, query);
   }
