@@ -206,7 +206,8 @@ describe('the wanwatch agent on a Linux router (namespaces, real packets)', func
 
     await fault.clear();
     await agent.until('failback in its post hook', (st) => st.busy && stateOf(st, 'fiber') === 'up', 30_000);
-    await waitFor(async () => (await effectiveDevice(lab, 4)) === lab.uplink(1).device, 5_000);
+    const onFiber = async (family: 4 | 6) => (await effectiveDevice(lab, family)) === lab.uplink(1).device;
+    await waitFor(async () => (await onFiber(4)) && (await onFiber(6)), 5_000);
     await agent.crash();
     await agent.launch();
     const after = await agent.until('settled', (st) => !st.busy && st.active !== null, 20_000);

@@ -25,7 +25,7 @@ import {
   type RoutingState,
   type RuleBlock,
 } from './probing/policy-routing.js';
-import { effectiveDefault } from './routes/default-route.js';
+import { effectiveDefault, ownMainRoute } from './routes/default-route.js';
 import { mainRouteRepairs } from './probing/main-route.js';
 import { GatewayBook, uplinkRoute, type Ownership } from './routes/gateways.js';
 import { IpReader, type LinkEntry } from './state/ip-json.js';
@@ -121,17 +121,37 @@ export class LinuxAdapter implements Adapter {
     return this.active;
   }
 
-  /** Which configured uplink holds the effective default route of the main table (IPv4; IPv6 when there is no IPv4 one). */
+  /**
+   * Which configured uplink holds the effective default route of the main
+   * table (IPv4; IPv6 when there is no IPv4 one). When wanwatch's own routes
+   * of the two families lead out of different uplinks (a switch killed
+   * between them), the other family is moved to the holder first, so the
+   * engine adopts a consistent box.
+   */
   async discover(uplinks: readonly Uplink[]): Promise<string | null> {
     this.assertOpen();
     const wanted = new Set(uplinks.map((u) => u.id));
-    let routes = await this.ip.defaultRoutes(4);
-    if (!effectiveDefault(routes)) routes = await this.ip.defaultRoutes(6);
-    const route = effectiveDefault(routes);
+    const [r4, r6] = await Promise.all([this.ip.defaultRoutes(4), this.ip.defaultRoutes(6)]);
+    const route = effectiveDefault(r4) ?? effectiveDefault(r6);
     if (!route || route.type !== 'unicast' || route.multipath || route.dev === undefined) return null;
     const holder = this.config.uplinks.find((u) => u.device === route.dev && wanted.has(u.id));
     if (!holder) return null;
-    if (route.metric === this.config.metric) this.active = holder.id;
+    if (route.metric !== this.config.metric) return holder.id;
+    this.active = holder.id;
+    const split = ([r4, r6] as const)
+      .map((routes) => ownMainRoute(routes, this.config.metric)?.dev)
+      .find((dev) => dev !== undefined && dev !== holder.device);
+    const other = split === undefined ? undefined : uplinks.find((u) => this.byId.get(u.id)?.device === split);
+    const target = uplinks.find((u) => u.id === holder.id);
+    if (other && target) {
+      this.warn(
+        `wanwatch linux: the default routes lead out of ${holder.device} and ${split} (a switch was interrupted); moving both to ${holder.id}`,
+      );
+      const signal = AbortSignal.timeout(4 * this.config.commandTimeoutMs);
+      await this.activate(target, { previous: other, reason: 'initial', signal }).catch((err: unknown) =>
+        this.warn(`wanwatch linux: completing the interrupted switch to ${holder.id} failed: ${message(err)}`),
+      );
+    }
     return holder.id;
   }
 

@@ -54,6 +54,45 @@ describe('linux adapter: discover and activate, in the lab', function () {
     assert.equal(dhcp?.dev, 'wan1', "the DHCP client's route is left alone");
   });
 
+  it('on discover, completes a switch that was interrupted between IPv4 and IPv6', async () => {
+    await adapter.activate(wan1, context(wan2));
+    // The agent was killed after moving IPv4 to wan1: its IPv6 route still leads out of wan2.
+    await ipIn(lab.ns.router, [
+      '-6',
+      'route',
+      'replace',
+      'default',
+      'via',
+      lab.uplink(2).gateway6,
+      'dev',
+      'wan2',
+      'metric',
+      '10',
+    ]);
+    const warnings: string[] = [];
+    const fresh = new LinuxAdapter(
+      [wan1, wan2],
+      inLab(lab, { logger: { warn: (m) => warnings.push(m), info: () => undefined } }),
+    );
+    try {
+      assert.equal(await fresh.discover([wan1, wan2]), 'wan1');
+      const own = async (family: 4 | 6) => (await defaultRoutes(lab, family)).filter((r) => r.metric === 10);
+      assert.deepEqual(
+        (await own(4)).map((r) => r.dev),
+        ['wan1'],
+      );
+      assert.deepEqual(
+        (await own(6)).map((r) => r.dev),
+        ['wan1'],
+        'IPv6 follows IPv4',
+      );
+      assert.match(warnings.join('\n'), /interrupted/);
+      assert.ok(await lanReaches(lab, lab.targets6(1)[0]!), 'IPv6 through uplink 1');
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('takes a link-local IPv6 gateway, as routers advertise it', async () => {
     const isp = lab.uplink(2).ispNamespace;
     const addrs = JSON.parse((await ipIn(isp, ['-6', '-json', 'addr', 'show', 'dev', 'cust'])).stdout) as {
