@@ -32,13 +32,15 @@ describe('netlab traffic meter', function () {
       const t3 = performance.now();
       await sleep(200);
       const report = await meter.stop();
-      assert.equal(report.gaps.length, 1, JSON.stringify(report.gaps));
+      // One outage, not split in two; a busy machine may add short scheduling gaps elsewhere.
+      const outages = report.gaps.filter((g) => g.durationMs >= 100);
+      assert.equal(outages.length, 1, JSON.stringify(report.gaps));
       // The outage lasted somewhere between "fault fully in place" and "fault being set up" to cleared.
       const shortest = t2 - t1;
       const longest = t3 - t0;
       const gap = report.longestGapMs;
       assert.ok(gap >= shortest - 20 && gap <= longest + 20, `gap ${gap} ms, outage ${shortest}…${longest} ms`);
-      assert.ok(report.gaps[0]!.lost >= 50, `${report.gaps[0]!.lost} lost`);
+      assert.ok(outages[0]!.lost >= 50, `${outages[0]!.lost} lost`);
     });
   }
 });

@@ -35,7 +35,8 @@ describe('ICMP probes in the lab (native backend)', function () {
         results.map((r) => r.ok),
         [true, true, true, true, true],
       );
-      for (const rtt of rtts(results)) assert.ok(rtt > 0 && rtt < 50, `rtt ${rtt}`);
+      // A measured round trip, not the timeout; the bound leaves room for a busy CI machine.
+      for (const rtt of rtts(results)) assert.ok(rtt > 0 && rtt < 250, `rtt ${rtt}`);
     });
 
     it(`sees a dead non-default uplink as dead while the default one works, and the reverse (IPv${family})`, async () => {
@@ -102,8 +103,8 @@ describe('ICMP probes in the lab (native backend)', function () {
     const slow = await host.sendMany(t4.map((target) => ({ target, uplink: uplinkOf(lab, 2), timeoutMs: 1000 })));
     const fast = await host.sendMany(t4.map((target) => ({ target, uplink: uplinkOf(lab, 1), timeoutMs: 1000 })));
     assert.equal(rtts(slow).length, 3);
-    for (const rtt of rtts(slow)) assert.ok(rtt >= 68 && rtt <= 110, `rtt ${rtt} with 80 ± 10 ms added`);
-    for (const rtt of rtts(fast)) assert.ok(rtt < 20, `rtt ${rtt} on the other uplink`);
+    for (const rtt of rtts(slow)) assert.ok(rtt >= 68 && rtt <= 160, `rtt ${rtt} with 80 ± 10 ms added`);
+    for (const rtt of rtts(fast)) assert.ok(rtt < 60, `rtt ${rtt} on the other uplink`);
   });
 
   it('reports carrier loss at once, and probes again when the carrier returns', async () => {
