@@ -1,0 +1,78 @@
+/**
+ * FreeBSD's default routes: read with `netstat -rnW -f inet|inet6` (one
+ * `default <gateway> <flags> <netif>` line; FreeBSD has one default route
+ * per family and FIB), changed the way OPNsense's `system_default_route()`
+ * does it: `route delete -inet default` then `route add -inet default <gw>`.
+ */
+import type { CommandRunner } from '../exec/runner.js';
+import { CommandError } from '../exec/runner.js';
+
+/** The default route of one family. */
+export interface DefaultRoute {
+  readonly gateway: string;
+  /** The interface (`Netif`) it leaves by. */
+  readonly device: string;
+}
+
+/** Parses `netstat -rn` output; null when there is no default route. */
+export function parseDefaultRoute(text: string): DefaultRoute | null {
+  for (const line of text.split('\n')) {
+    const w = line.trim().split(/\s+/);
+    if (w[0] !== 'default' || w.length < 4) continue;
+    const gateway = w[1]!;
+    const device = w[3]!;
+    if (gateway.startsWith('link#')) continue;
+    return { gateway, device };
+  }
+  return null;
+}
+
+/** The addresses the same (a link-local gateway may carry its scope: fe80::1%vtnet1). */
+export function sameGateway(a: string, b: string): boolean {
+  return a.split('%')[0]!.toLowerCase() === b.split('%')[0]!.toLowerCase();
+}
+
+/** Default-route reads and changes through `netstat` and `route`. */
+export class Routes {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly commands: { readonly netstat: string; readonly route: string },
+  ) {}
+
+  async defaultRoute(family: 4 | 6, signal?: AbortSignal): Promise<DefaultRoute | null> {
+    const fam = family === 4 ? 'inet' : 'inet6';
+    const r = await this.runner.run([this.commands.netstat, '-rnW', '-f', fam], { signal });
+    return parseDefaultRoute(r.stdout);
+  }
+
+  /** Deletes the default route of `family`; true when one was deleted, false when there was none. */
+  async deleteDefault(family: 4 | 6, signal?: AbortSignal, uplink?: string): Promise<boolean> {
+    try {
+      await this.runner.run([this.commands.route, '-n', 'delete', family === 4 ? '-inet' : '-inet6', 'default'], {
+        signal,
+        uplink,
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof CommandError && /not in table|has not been found/.test(err.stderr)) return false;
+      throw err;
+    }
+  }
+
+  /** Adds the default route of `family` via `gateway` (stale ones must be deleted first: "route already in table"). */
+  async addDefault(family: 4 | 6, gateway: string, signal?: AbortSignal, uplink?: string): Promise<void> {
+    await this.runner.run([this.commands.route, '-n', 'add', family === 4 ? '-inet' : '-inet6', 'default', gateway], {
+      signal,
+      uplink,
+    });
+  }
+
+  /** Makes `gateway` the default route of `family`, deleting whatever was there; no-op when it already is. */
+  async replaceDefault(family: 4 | 6, gateway: string, signal?: AbortSignal, uplink?: string): Promise<boolean> {
+    const now = await this.defaultRoute(family, signal);
+    if (now && sameGateway(now.gateway, gateway)) return false;
+    if (now) await this.deleteDefault(family, signal, uplink);
+    await this.addDefault(family, gateway, signal, uplink);
+    return true;
+  }
+}
