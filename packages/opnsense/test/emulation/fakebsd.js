@@ -166,6 +166,7 @@ function lease(state, dev) {
 /** rc.newwanip: routing follows the interface's address (the default gateway moves to it). */
 function newip(state, dev) {
   const i = state.interfaces[dev];
+  if (i.routeOn === 'never') return;
   if (i.lease4 && i.ipv4.some((a) => a.address === i.lease4.address))
     setRoute(state, 4, { gateway: i.lease4.gateway, interface: dev });
 }
