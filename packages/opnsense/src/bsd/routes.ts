@@ -27,9 +27,11 @@ export function parseDefaultRoute(text: string): DefaultRoute | null {
   return null;
 }
 
-/** The addresses the same (a link-local gateway may carry its scope: fe80::1%vtnet1). */
+/** The same next hop: same address, and the same scope when both name one (fe80::1%vtnet1 ≠ fe80::1%vtnet2). */
 export function sameGateway(a: string, b: string): boolean {
-  return a.split('%')[0]!.toLowerCase() === b.split('%')[0]!.toLowerCase();
+  const [addrA = '', scopeA] = a.toLowerCase().split('%');
+  const [addrB = '', scopeB] = b.toLowerCase().split('%');
+  return addrA === addrB && (scopeA === undefined || scopeB === undefined || scopeA === scopeB);
 }
 
 /** Default-route reads and changes through `netstat` and `route`. */

@@ -67,7 +67,8 @@ export async function activateGateway(deps: GatewayDeps, wan: WanEntry, signal?:
   if (config.killStates === 'old-gateway')
     for (const family of changed) {
       const before = old[family];
-      if (!before || sameGateway(before.gateway, wanted[family]!)) continue;
+      // A link-local gateway names no flows of its own (every WAN's router may be fe80::1).
+      if (!before || sameGateway(before.gateway, wanted[family]!) || /^fe80:/i.test(before.gateway)) continue;
       const gw = before.gateway.split('%')[0]!;
       await sys.configctl.killGatewayStates(gw, { signal, uplink: wan.uplink }).catch((err: unknown) => {
         sys.warn(`killing the states of the old gateway ${gw}: ${message(err)}`);
