@@ -79,12 +79,13 @@ export class Daemon implements EngineHost {
     const kept = this.current?.store;
     const store = kept && kept.dir === config.stateDir ? kept : new AgentStateStore(config.stateDir);
     const logger = { warn: (m: string) => this.log.warn(m), info: (m: string) => this.log.info(m) };
-    const { adapter, probe } = createPlatform(config, { logger });
+    const { adapter, probe, roleSource } = createPlatform(config, { logger });
     const engine = new Engine({
       uplinks: config.uplinks,
       settings: config.settings,
       adapter,
       probe,
+      roleSource,
       store,
       hooks: new ExecHookRunner(config.hooks),
     });

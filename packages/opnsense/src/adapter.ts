@@ -50,6 +50,7 @@ export class OpnsenseAdapter implements Adapter {
   private drift: ReturnType<typeof setInterval> | null = null;
   private closed = false;
   private report: ActivationReport | null = null;
+  private readonly learned = new Map<string, { 4: string | null; 6: string | null }>();
 
   /** Throws a core `ConfigError` when an uplink or an option cannot be used. */
   constructor(
@@ -93,6 +94,17 @@ export class OpnsenseAdapter implements Adapter {
     return this.map;
   }
 
+  /**
+   * The gateway of an uplink for a family: the configured address, or the
+   * one last seen on its default route; null when none is known. Matches
+   * `@wanwatch/probes`' `resolveGateway` (for `gateway` targets).
+   */
+  gatewayOf(uplinkId: string, family: 4 | 6): string | null {
+    const configured = this.config.uplinks.find((u) => u.id === uplinkId)?.gateway[family] ?? null;
+    if (configured !== null && configured !== 'auto') return configured;
+    return this.learned.get(uplinkId)?.[family]?.split('%')[0] ?? null;
+  }
+
   /** The last activation's steps and timings (singleton mode), for logs and figures. */
   get lastActivation(): ActivationReport | null {
     return this.report;
@@ -107,6 +119,7 @@ export class OpnsenseAdapter implements Adapter {
     const wan = route ? wans.find((w) => w.device === route.device && wanted.has(w.uplink)) : undefined;
     if (!wan) return null;
     this.active = wan.uplink;
+    await this.learnGateways(wan);
     if (this.config.mode === 'gateway') {
       this.routes = { 4: route!.gateway, 6: null };
       this.startDrift();
@@ -146,6 +159,7 @@ export class OpnsenseAdapter implements Adapter {
         this.startDrift();
       }
       this.active = wan.uplink;
+      await this.learnGateways(wan);
       if (this.role === 'master') await this.runIpv6Hook(wan, context.previous);
     });
   }
@@ -201,6 +215,16 @@ export class OpnsenseAdapter implements Adapter {
   }
 
   // ---- helpers ------------------------------------------------------------
+
+  /** Remembers the gateways of the default routes that leave through `wan`. */
+  private async learnGateways(wan: WanEntry): Promise<void> {
+    const seen = { ...(this.learned.get(wan.uplink) ?? { 4: null, 6: null }) };
+    for (const family of [4, 6] as const) {
+      const r = await this.sys.routes.defaultRoute(family).catch(() => null);
+      if (r?.device === wan.device) seen[family] = r.gateway;
+    }
+    this.learned.set(wan.uplink, seen);
+  }
 
   private async runIpv6Hook(wan: WanEntry, previous: Uplink | null): Promise<void> {
     const hook = this.config.ipv6Hook;

@@ -4,11 +4,13 @@
  *
  * - `simulated`: core's SimNetwork (see simulated.ts); no root, no network.
  * - `linux`: `@wanwatch/linux`'s iproute2 adapter and `@wanwatch/probes`.
+ * - `opnsense`: `@wanwatch/opnsense`'s configctl adapter and, with CARP, its role source (see opnsense.ts).
  */
-import { type Adapter, type Clock, type Probe, type Uplink } from '@wanwatch/core';
+import { type Adapter, type Clock, type Probe, type RoleSource, type Uplink } from '@wanwatch/core';
 import { LinuxAdapter, type LinuxAdapterOptions } from '@wanwatch/linux';
 import { createProbe } from '@wanwatch/probes';
 import type { AgentConfig } from '../config/load.js';
+import { opnsensePlatform } from './opnsense.js';
 import { simulatedPlatform } from './simulated.js';
 
 /** Where adapter and probe notices go. */
@@ -21,6 +23,8 @@ export interface PlatformLogger {
 export interface Platform {
   readonly adapter: Adapter;
   readonly probe: Probe;
+  /** Where the HA role comes from (CARP on OPNsense); none: always master. */
+  readonly roleSource?: RoleSource | undefined;
 }
 
 /** What the factory may be given besides the config. */
@@ -71,5 +75,7 @@ export function createPlatform(config: AgentConfig, deps: PlatformDeps): Platfor
       const adapter = new LinuxAdapter(config.uplinks, linuxAdapterOptions(config, deps.logger));
       return { adapter, probe: platformProbe(config, (id, f) => adapter.gatewayOf(id, f), deps.logger) };
     }
+    case 'opnsense':
+      return opnsensePlatform(config, deps.logger);
   }
 }

@@ -446,7 +446,7 @@ const PIDFILES = { '/var/run/rtsold.pid': 'rtsold', '/var/run/dhcp6c.pid': 'dhcp
 function pkill(state) {
   // pkill [-SIG] -F pidfile
   const words = [...args];
-  if (words[0] && /^-[A-Z]+$/.test(words[0])) words.shift();
+  if (words[0] && words[0] !== '-F' && /^-[A-Z0-9]+$/.test(words[0])) words.shift();
   if (words.length !== 2 || words[0] !== '-F') return fail('usage: pkill [-signal] -F pidfile', 2);
   const svc = PIDFILES[words[1]];
   if (!svc || !state.services[svc]) return 1; // pkill: no process matched

@@ -56,6 +56,7 @@ describe('OPNsense singleton mode (emulated box)', function () {
     assert.deepEqual(s.routes.inet6, { gateway: 'fe80::1%vtnet2', interface: 'vtnet2' });
     assert.deepEqual(s.interfaces.vtnet1!.ipv4, [], 'the old WAN is dark');
     assert.equal(s.services.dhcp6c && s.services.rtsold && s.services.radvd, true);
+    assert.deepEqual(log.warnings, []);
     assert.equal(adapter.lastActivation?.newip, false);
     assert.equal(await adapter.discover([FIBER, LTE]), 'lte');
   });
