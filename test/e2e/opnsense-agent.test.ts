@@ -10,12 +10,11 @@
  * here; the figures are in examples/opnsense/README.md.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Lab, type TrafficMeter } from '@wanwatch/netlab';
 import type { StatusResult } from '@wanwatch/agent';
-import { FakeBsd, type FakeInterface } from '../../packages/opnsense/test/emulation/fake-bsd.js';
+import type { FakeBsd } from '../../packages/opnsense/test/emulation/fake-bsd.js';
 import { LabAgent, labConfig, type LabUplinkSpec } from '../support/lab-agent.js';
+import { opnsenseBoxOn } from '../support/opnsense-box.js';
 import { effectiveDevice } from '../support/routes.js';
 
 const TWO: LabUplinkSpec[] = [
@@ -23,33 +22,6 @@ const TWO: LabUplinkSpec[] = [
   { name: 'lte', index: 2 },
 ];
 const active = (name: string) => (s: StatusResult) => s.active === name && !s.busy;
-
-/** The emulated box's view of the lab router: wan1 = `wan` (up, holding the routes), wan2 = `opt1`. */
-function boxOn(lab: Lab): FakeBsd {
-  const wan = (i: number, name: string): FakeInterface => {
-    const u = lab.uplink(i);
-    return {
-      name,
-      up: true,
-      ipv4: [{ address: u.address4, bits: 24, dynamic: true }],
-      ipv6: [{ address: u.address6, bits: 64, dynamic: true }],
-      lease4: { address: u.address4, bits: 24, gateway: u.gateway4 },
-      lease6: { address: u.address6, bits: 64, gateway: u.gateway6 },
-    };
-  };
-  const u1 = lab.uplink(1);
-  return new FakeBsd({
-    interfaces: { [u1.device]: wan(1, 'wan'), [lab.uplink(2).device]: wan(2, 'opt1') },
-    routes: {
-      inet: { gateway: u1.gateway4, interface: u1.device },
-      inet6: { gateway: u1.gateway6, interface: u1.device },
-    },
-    services: { rtsold: true, dhcp6c: true, radvd: true },
-    sysctl: { 'net.pfsync.carp_demotion_factor': '0' },
-    faults: {},
-    lab: lab.ns.router,
-  });
-}
 
 describe('the wanwatch agent on an emulated OPNsense (singleton mode, namespaces, real packets)', function () {
   this.timeout(120_000);
@@ -73,15 +45,9 @@ describe('the wanwatch agent on an emulated OPNsense (singleton mode, namespaces
   });
 
   it('fails over by linkup/reconfigure and fails back by a timed trial, with the outages measured', async () => {
-    box = boxOn(lab);
-    // Singleton: the standby WAN is dark, as the adapter leaves it.
-    assert.equal(box.run('configctl', 'interface', 'linkup', 'stop', lab.uplink(2).device).code, 0);
-    box.clearCalls();
-    const configXml = join(box.dir, 'config.xml');
-    writeFileSync(
-      configXml,
-      `<opnsense><interfaces><wan><if>${lab.uplink(1).device}</if></wan><opt1><if>${lab.uplink(2).device}</if></opt1></interfaces></opnsense>\n`,
-    );
+    const made = opnsenseBoxOn(lab);
+    box = made.box;
+    const configXml = made.configXml;
     const bin = box.bin;
     agent = await LabAgent.start(lab, (dir) =>
       labConfig(lab, dir, TWO, {

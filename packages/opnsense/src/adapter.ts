@@ -19,7 +19,7 @@ import { buildInterfaceMap, readConfigXml, type WanEntry } from './interface-map
 import { resolveOpnsenseOptions, type OpnsenseAdapterOptions, type ResolvedOpnsenseOptions } from './options.js';
 import { activateGateway, reassertGateway, type GatewayRoutes } from './switch/gateway.js';
 import { ipv6HookEnvironment } from './switch/ipv6-hook.js';
-import { activateSingleton, type ActivationReport } from './switch/singleton.js';
+import { activateSingleton, releaseWans, type ActivationReport } from './switch/singleton.js';
 import { BsdSystem, message } from './system.js';
 
 /**
@@ -50,6 +50,7 @@ export class OpnsenseAdapter implements Adapter {
   private drift: ReturnType<typeof setInterval> | null = null;
   private closed = false;
   private report: ActivationReport | null = null;
+  private pendingRelease: { timer: ReturnType<typeof setTimeout>; wans: readonly WanEntry[] } | null = null;
   private readonly learned = new Map<string, { 4: string | null; 6: string | null }>();
 
   /** Throws a core `ConfigError` when an uplink or an option cannot be used. */
@@ -135,18 +136,22 @@ export class OpnsenseAdapter implements Adapter {
   /** Makes `uplink` the active WAN (singleton: brings it up and releases the others; gateway: moves the default route). */
   async activate(uplink: Uplink, context: ActivateContext): Promise<void> {
     const wan = await this.wan(uplink.id);
-    await this.exclusive(async () => {
+    const release = await this.exclusive(async () => {
+      let later: readonly WanEntry[] = [];
       const gw = (w: WanEntry, f: 4 | 6) => {
         const g = this.config.uplinks.find((u) => u.id === w.uplink)?.gateway[f] ?? null;
         return g === 'auto' ? null : g;
       };
       if (this.config.mode === 'singleton') {
         const wans = await this.interfaceMap();
+        this.cancelRelease(); // the new activation finds every WAN to release again
+        const releaseNow = this.config.releaseDelayMs === 0;
         this.report = await activateSingleton(
-          { sys: this.sys, config: this.config, wans, configuredGateway: gw },
+          { sys: this.sys, config: this.config, wans, configuredGateway: gw, releaseNow },
           wan,
           context,
         );
+        later = this.report.release;
         this.sys.info(
           `${wan.uplink} active (${this.report.steps.map((s) => `${s.step} ${s.atMs} ms`).join(', ')}${this.report.newip ? '; newip was needed' : ''})`,
         );
@@ -161,13 +166,17 @@ export class OpnsenseAdapter implements Adapter {
       this.active = wan.uplink;
       await this.learnGateways(wan);
       if (this.role === 'master') await this.runIpv6Hook(wan, context.previous);
+      return later;
     });
+    // Counted from here, when the activation is over and the engine goes on to verify it.
+    this.scheduleRelease(release);
   }
 
   /** CARP backup: every WAN down, default routes via the peer's LAN addresses (stale ones deleted first). */
   async enterBackup(context: RoleContext): Promise<void> {
     this.role = 'backup';
     this.stopDrift();
+    this.cancelRelease(); // every WAN goes down below
     const wans = await this.interfaceMap();
     await this.exclusive(async () => {
       const problems: string[] = [];
@@ -206,12 +215,15 @@ export class OpnsenseAdapter implements Adapter {
     });
   }
 
-  /** Stops the drift check. Leaves routing and interfaces as they are. */
+  /** Stops the drift check and releases a WAN whose release was pending. Leaves routing as it is. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.stopDrift();
+    const pending = this.pendingRelease?.wans ?? [];
+    this.cancelRelease();
     await this.queue.catch(() => undefined);
+    if (pending.length > 0) await this.release(pending);
   }
 
   // ---- helpers ------------------------------------------------------------
@@ -235,6 +247,28 @@ export class OpnsenseAdapter implements Adapter {
     await this.sys.runner.run([hook], { env, uplink: wan.uplink }).catch((err: unknown) => {
       this.sys.warn(`the IPv6 hook ${hook} failed: ${message(err)}`);
     });
+  }
+
+  /** Singleton: `linkup stop` on `wans` after `releaseDelayMs` (see the option for why later). */
+  private scheduleRelease(wans: readonly WanEntry[]): void {
+    if (wans.length === 0) return;
+    const timer = setTimeout(() => {
+      this.pendingRelease = null;
+      void this.exclusive(() => this.release(wans));
+    }, this.config.releaseDelayMs);
+    timer.unref();
+    this.pendingRelease = { timer, wans };
+  }
+
+  private cancelRelease(): void {
+    if (this.pendingRelease) clearTimeout(this.pendingRelease.timer);
+    this.pendingRelease = null;
+  }
+
+  private async release(wans: readonly WanEntry[]): Promise<void> {
+    const idle = wans.filter((w) => w.uplink !== this.active);
+    for (const problem of await releaseWans(this.sys, idle)) this.sys.warn(problem);
+    if (idle.length > 0) this.sys.info(`released ${idle.map((w) => `${w.uplink} (${w.device})`).join(', ')}`);
   }
 
   private startDrift(): void {

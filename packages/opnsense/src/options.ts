@@ -41,6 +41,16 @@ export interface OpnsenseAdapterOptions {
   readonly routeTimeoutMs?: number;
   /** Period of the address and route checks while waiting. Default 200 ms. */
   readonly pollMs?: number;
+  /**
+   * Singleton: release (`linkup stop`) the previous WAN this long after the
+   * activation, not within it. The engine keeps probing the previous uplink
+   * until its switch is done (verification and post hook included); a WAN
+   * taken down under those probes would be judged down, and a dark uplink
+   * that goes down is backed off for the failback delay, so it would be
+   * unavailable for the next failover. 0 = release within the activation.
+   * Default 15 s (beyond the default verify and hook time limits).
+   */
+  readonly releaseDelayMs?: number;
   /** Singleton: restart rtsold, dhcp6c and radvd after activation so IPv6 returns at once. Default true. */
   readonly ipv6Restart?: boolean;
   /** Gateway mode: kill the states of the old gateway (`configctl filter kill gateway_states`). Default `old-gateway`. */
@@ -66,6 +76,7 @@ export const OPNSENSE_DEFAULTS = {
   addressTimeoutMs: 20_000,
   routeTimeoutMs: 3_000,
   pollMs: 200,
+  releaseDelayMs: 15_000,
   ipv6Restart: true,
   killStates: 'old-gateway',
   driftCheckMs: 5_000,
@@ -104,6 +115,7 @@ export interface ResolvedOpnsenseOptions {
   readonly addressTimeoutMs: number;
   readonly routeTimeoutMs: number;
   readonly pollMs: number;
+  readonly releaseDelayMs: number;
   readonly ipv6Restart: boolean;
   readonly killStates: 'old-gateway' | 'off';
   readonly driftCheckMs: number;
@@ -189,6 +201,7 @@ export function resolveOpnsenseOptions(
     addressTimeoutMs: ms(issues, 'addressTimeoutMs', options.addressTimeoutMs ?? d.addressTimeoutMs, 0),
     routeTimeoutMs: ms(issues, 'routeTimeoutMs', options.routeTimeoutMs ?? d.routeTimeoutMs, 0),
     pollMs: ms(issues, 'pollMs', options.pollMs ?? d.pollMs, 10),
+    releaseDelayMs: ms(issues, 'releaseDelayMs', options.releaseDelayMs ?? d.releaseDelayMs, 0),
     ipv6Restart: options.ipv6Restart ?? d.ipv6Restart,
     driftCheckMs: ms(issues, 'driftCheckMs', options.driftCheckMs ?? d.driftCheckMs, 0),
     peer4,

@@ -40,7 +40,8 @@ describe('the engine on the OPNsense adapter (singleton, emulated box)', functio
     failed.length = 0;
     box = newBox();
     bootWith(box, 'vtnet1', 'wan');
-    ({ adapter } = adapterOn(box));
+    // The previous WAN is released a little after each switch, when the engine no longer probes it.
+    ({ adapter } = adapterOn(box, { releaseDelayMs: 1_000 }));
     probe = new BoxProbe(box);
     engine = new Engine({ uplinks: UPLINKS, settings: FAST, adapter, probe });
     engine.on('switch:done', (e) => done.push(e));
@@ -60,7 +61,7 @@ describe('the engine on the OPNsense adapter (singleton, emulated box)', functio
     probe.working.set('fiber', false);
     await until('failover to lte', settledOn('lte'), 10_000);
     assert.equal(box.state().routes.inet?.interface, 'vtnet2');
-    assert.deepEqual(box.state().interfaces.vtnet1!.ipv4, [], 'fiber is dark');
+    await until('fiber released', () => box.state().interfaces.vtnet1!.ipv4.length === 0, 5_000);
 
     probe.working.set('fiber', true);
     const leftAt = Date.now();
@@ -68,10 +69,18 @@ describe('the engine on the OPNsense adapter (singleton, emulated box)', functio
     assert.ok(Date.now() - leftAt >= 1_000, `trial after ${Date.now() - leftAt} ms, before the failback delay`);
     assert.equal(done.at(-1)?.trial, true, 'the failback is a trial');
     await until('fiber proven', () => engine.status().trial === null && settledOn('fiber')(), 10_000);
-    const s = box.state();
-    assert.equal(s.routes.inet?.interface, 'vtnet1');
-    assert.deepEqual(s.interfaces.vtnet2!.ipv4, [], 'lte is dark again');
+    assert.equal(box.state().routes.inet?.interface, 'vtnet1');
+    await until('lte released', () => box.state().interfaces.vtnet2!.ipv4.length === 0, 5_000);
     assert.deepEqual(failed, []);
+    // Released only once the engine stopped probing it: lte was never judged down, so it is
+    // available at once for the next failover.
+    const lte = engine.status().uplinks.find((u) => u.id === 'lte')!;
+    assert.equal(lte.state, 'unknown');
+    assert.equal(lte.blockedUntil, null, JSON.stringify(lte));
+    probe.working.set('fiber', false);
+    const at = Date.now();
+    await until('failover to lte again', settledOn('lte'), 10_000);
+    assert.ok(Date.now() - at < 3_000, `second failover took ${Date.now() - at} ms`);
   });
 
   it('returns to the backup WAN when the failback trial fails', async () => {
@@ -84,6 +93,6 @@ describe('the engine on the OPNsense adapter (singleton, emulated box)', functio
     assert.equal(failed[0]?.to, 'fiber');
     assert.ok(['verify', 'trial'].includes(failed[0].step), failed[0].step);
     assert.equal(box.state().routes.inet?.interface, 'vtnet2');
-    assert.deepEqual(box.state().interfaces.vtnet1!.ipv4, []);
+    await until('fiber released', () => box.state().interfaces.vtnet1!.ipv4.length === 0, 5_000);
   });
 });

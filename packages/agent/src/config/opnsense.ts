@@ -18,6 +18,7 @@ export interface OpnsenseSection {
   readonly commandTimeoutMs?: number;
   readonly addressTimeoutMs?: number;
   readonly routeTimeoutMs?: number;
+  readonly releaseDelayMs?: number;
   readonly ipv6Restart?: boolean;
   readonly killStates?: 'old-gateway' | 'off';
   readonly driftCheckMs?: number;
@@ -74,6 +75,10 @@ export const OPNSENSE_SECTION_SCHEMA: Schema = {
     commandTimeout: duration('time limit of each configctl/route/ifconfig command', D.commandTimeoutMs),
     addressTimeout: duration('singleton: longest wait for the lease address after reconfigure', D.addressTimeoutMs),
     routeTimeout: duration('singleton: wait for the default route before and after newip', D.routeTimeoutMs),
+    releaseDelay: duration(
+      'singleton: take the previous WAN down this long after a switch, once it is no longer probed (0s = at once)',
+      D.releaseDelayMs,
+    ),
     ipv6Restart: {
       type: 'boolean',
       default: D.ipv6Restart,
@@ -138,6 +143,7 @@ export function opnsenseSection(c: Converter, raw: Raw, names: ReadonlySet<strin
     commandTimeoutMs: c.ms(raw.commandTimeout, at('commandTimeout')),
     addressTimeoutMs: c.ms(raw.addressTimeout, at('addressTimeout')),
     routeTimeoutMs: c.ms(raw.routeTimeout, at('routeTimeout')),
+    releaseDelayMs: c.ms(raw.releaseDelay, at('releaseDelay')),
     ipv6Restart: typeof raw.ipv6Restart === 'boolean' ? raw.ipv6Restart : undefined,
     killStates: c.str(raw.killStates),
     driftCheckMs: c.ms(raw.driftCheck, at('driftCheck')),

@@ -100,7 +100,11 @@ export class CarpRoleSource implements RoleSource {
     this.sysctl = path.length > 0 ? 'sysctl' : OPNSENSE_COMMANDS.sysctl;
   }
 
-  /** The role now: from the kernel, else from the syshook's state files. Rejects when neither knows a vhid. */
+  /**
+   * The role now: from the kernel, else from the syshook's state files.
+   * When neither knows the decisive vhid the box stays backup (no WAN up)
+   * and says so: two masters would both bring the shared WAN up.
+   */
   async current(): Promise<Role> {
     await this.checkSysctls();
     const kernel = await this.kernelStates().catch((err: unknown) => {
@@ -112,14 +116,12 @@ export class CarpRoleSource implements RoleSource {
     const states = kernel ?? (await this.fileStates());
     const role = roleOf(states, this.vhid);
     if (role === null)
-      throw new WanwatchError(
-        'E_ADAPTER',
-        this.vhid === null
-          ? 'no CARP vhid is configured on this box'
-          : `CARP vhid ${this.vhid} is not configured on this box`,
+      this.options.logger?.warn(
+        `wanwatch carp: ${this.vhid === null ? 'no CARP vhid is configured' : `CARP vhid ${this.vhid} is not configured`} ` +
+          'on this box; staying backup (every WAN down) until it is',
       );
-    this.role = role;
-    return role;
+    this.role = role ?? 'backup';
+    return this.role;
   }
 
   /** Starts listening to the syshook (once) and calls `listener` on every role change. */
@@ -161,8 +163,8 @@ export class CarpRoleSource implements RoleSource {
     // The kernel is the truth; the events only say when to look.
     const kernel = await this.kernelStates().catch(() => null);
     const states = kernel ?? this.events;
-    const role = roleOf(states, this.vhid);
-    if (role === null || role === this.role) return;
+    const role = roleOf(states, this.vhid) ?? 'backup';
+    if (role === this.role) return;
     const previous = this.role;
     this.role = role;
     this.options.logger?.info?.(`wanwatch carp: role ${previous ?? 'unknown'} → ${role}`);

@@ -12,7 +12,8 @@
  *    not come, `configctl interface newip <dev> force` (rc.newwanip redoes
  *    the routing) and wait again; as a last resort set it from the gateway
  *    OPNsense recorded;
- * 5. release the previous WAN (`linkup stop`), and any other that is up;
+ * 5. release the previous WAN (`linkup stop`), and any other that is up —
+ *    here, or `releaseDelayMs` later by the adapter (see options.ts);
  * 6. restart the IPv6 client services (see ipv6.ts).
  *
  * A failure in 1–4 takes the new WAN down again (`linkup stop`) and leaves
@@ -32,6 +33,8 @@ export interface ActivationReport {
   /** Whether `newip <dev> force` was needed. */
   readonly newip: boolean;
   readonly warnings: readonly string[];
+  /** WANs still to be released (`linkup stop`) when the caller defers it; empty when they were released here. */
+  readonly release: readonly WanEntry[];
 }
 
 export interface SingletonDeps {
@@ -39,6 +42,8 @@ export interface SingletonDeps {
   readonly config: ResolvedOpnsenseOptions;
   /** Every WAN of the map, to release the others. */
   readonly wans: readonly WanEntry[];
+  /** Release the other WANs within the activation (else the caller does it later: see `releaseDelayMs`). */
+  readonly releaseNow: boolean;
   /** Configured gateway of a WAN and family (`auto` → null here: asked from the system). */
   readonly configuredGateway: (wan: WanEntry, family: 4 | 6) => string | null;
 }
@@ -120,21 +125,31 @@ export async function activateSingleton(
     throw new OpnsenseSwitchError(wan.uplink, step, rolledBack, err);
   }
 
-  // The new WAN carries traffic: release the others (failures are reported, the switch stands).
+  // The new WAN carries traffic: the others are to be released (now, or later by the adapter).
   const ifs = await sys.interfaces(signal).catch(() => null);
-  for (const other of deps.wans) {
-    if (other.device === wan.device) continue;
+  const release = deps.wans.filter((other) => {
+    if (other.device === wan.device) return false;
     const live = ifs?.get(other.device)?.ipv4.some((a) => a.vhid === undefined) ?? true;
-    if (other.uplink !== context.previous?.id && !live) continue;
-    await sys.configctl.linkupStop(other.device, { uplink: other.uplink }).catch((err: unknown) => {
-      warnings.push(`releasing ${other.uplink}: ${message(err)}`);
-    });
+    return other.uplink === context.previous?.id || live;
+  });
+  if (deps.releaseNow) {
+    warnings.push(...(await releaseWans(sys, release)));
+    done('release-previous');
   }
-  done('release-previous');
   if (config.ipv6Restart) {
     warnings.push(...(await restartIpv6Services(sys, wan.device, signal)));
     done('ipv6');
   }
   for (const w of warnings) sys.warn(`${wan.uplink}: ${w}`);
-  return { steps, newip, warnings };
+  return { steps, newip, warnings, release: deps.releaseNow ? [] : release };
+}
+
+/** `linkup stop` on each WAN; resolves with the problems (a release that fails does not undo a switch). */
+export async function releaseWans(sys: BsdSystem, wans: readonly WanEntry[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const other of wans)
+    await sys.configctl.linkupStop(other.device, { uplink: other.uplink }).catch((err: unknown) => {
+      problems.push(`releasing ${other.uplink}: ${message(err)}`);
+    });
+  return problems;
 }

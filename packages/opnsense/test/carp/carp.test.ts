@@ -102,6 +102,11 @@ describe('CARP: syshook, role source and the HA singleton (emulated box)', funct
     assert.equal(await newRoles().current(), 'backup');
   });
 
+  it('stays backup, loudly, when the decisive vhid is not configured (never two masters)', async () => {
+    assert.equal(await newRoles('7').current(), 'backup');
+    assert.ok(warnings.some((w) => /CARP vhid 7 is not configured on this box; staying backup/.test(w)));
+  });
+
   it('warns once about net.pfsync.carp_demotion_factor when it is not 0', async () => {
     box.update((s) => (s.sysctl['net.pfsync.carp_demotion_factor'] = '240'));
     await newRoles().current();

@@ -53,6 +53,7 @@ export function adapterOn(
     addressTimeoutMs: 2_000,
     routeTimeoutMs: 500,
     pollMs: 50,
+    releaseDelayMs: 0,
     logger: { warn: (m) => log.warnings.push(m), info: (m) => log.infos.push(m) },
     ...options,
   });

@@ -133,6 +133,25 @@ describe('OPNsense singleton mode (emulated box)', function () {
     assert.equal(box.lines().at(-1), 'configctl interface linkup stop vtnet2');
   });
 
+  it('with a release delay, releases the previous WAN later, and never the one a newer switch brought back', async () => {
+    ({ adapter } = adapterOn(box, { releaseDelayMs: 600 }));
+    await adapter.activate(LTE, ctx(FIBER));
+    assert.equal(box.state().interfaces.vtnet1!.ipv4.length, 1, 'fiber still up right after the switch');
+    await adapter.activate(FIBER, ctx(LTE)); // back before the release was due
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(box.lines(/linkup stop vtnet1/).length, 0, 'fiber was never released');
+    assert.deepEqual(box.state().interfaces.vtnet2!.ipv4, [], 'lte released after the delay');
+    assert.equal(box.state().routes.inet?.interface, 'vtnet1');
+  });
+
+  it('releases a pending WAN when closed, so that one WAN stays up', async () => {
+    ({ adapter } = adapterOn(box, { releaseDelayMs: 60_000 }));
+    await adapter.activate(LTE, ctx(FIBER));
+    await adapter.close();
+    assert.deepEqual(box.state().interfaces.vtnet1!.ipv4, []);
+    assert.equal(box.state().interfaces.vtnet2!.ipv4.length, 1);
+  });
+
   it('still switches when the IPv6 services fail, and says so', async () => {
     box.fault('rtsold_script.sh', { exit: 1, stderr: 'dhcp6c: no config' });
     await adapter.activate(LTE, ctx(FIBER));
