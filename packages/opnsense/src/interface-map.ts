@@ -6,7 +6,7 @@
  * Sources, strongest first: the `interfaces` option (uplink → name), the
  * `<interfaces>` section of `/conf/config.xml` (`<opt1><if>vtnet2</if>`),
  * and `configctl interface list ifconfig` for which devices exist. An
- * uplink's `interface` may be a device or an OPNsense name.
+ * uplink's `interface` is always the device: probes bind to it.
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError, type ConfigIssue } from '@wanwatch/core';
@@ -35,7 +35,7 @@ export function namesFromConfigXml(xml: string): Map<string, string> {
 
 /** What the map is built from. */
 export interface MapSources {
-  /** uplink id → configured device-or-name (`Uplink.interface`). */
+  /** uplink id → configured device (`Uplink.interface`). */
   readonly uplinks: readonly { readonly id: string; readonly interface: string }[];
   /** uplink id → OPNsense name (the `interfaces` option). */
   readonly overrides: Readonly<Record<string, string>>;
@@ -57,14 +57,10 @@ export interface MapSources {
  */
 export function buildInterfaceMap(s: MapSources): WanEntry[] {
   const names = s.configXml === null ? new Map<string, string>() : namesFromConfigXml(s.configXml);
-  const devicesByName = new Map([...names].map(([d, n]) => [n, d]));
   const issues: ConfigIssue[] = [];
   const entries: WanEntry[] = [];
   s.uplinks.forEach((u, i) => {
-    const given = u.interface;
-    // `opt1` names an interface when config.xml says so and no device is called that.
-    const isName = devicesByName.has(given) && !(s.devices?.has(given) ?? false);
-    const device = isName ? devicesByName.get(given)! : given;
+    const device = u.interface;
     const override = s.overrides[u.id];
     const name = override ?? names.get(device);
     if (s.devices && !s.devices.has(device))

@@ -174,7 +174,7 @@ export function resolveOpnsenseOptions(
     if (u.interface === undefined)
       issues.push({
         path: `${at}.interface`,
-        message: 'the OPNsense adapter needs the device (vtnet1) or name (opt1)',
+        message: 'the OPNsense adapter needs the device (igc1, vtnet1)',
       });
     else if (!isInterfaceName(u.interface))
       issues.push({ path: `${at}.interface`, message: `${JSON.stringify(u.interface)} is not a valid interface name` });

@@ -63,7 +63,7 @@ describe('reading OPNsense and FreeBSD output', () => {
     const map = buildInterfaceMap({
       uplinks: [
         { id: 'fiber', interface: 'vtnet1' },
-        { id: 'lte', interface: 'opt1' },
+        { id: 'lte', interface: 'vtnet2' },
         { id: 'dsl', interface: 'vtnet3' },
       ],
       overrides: { dsl: 'opt2' },
