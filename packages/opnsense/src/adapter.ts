@@ -116,7 +116,8 @@ export class OpnsenseAdapter implements Adapter {
     this.assertOpen();
     const wans = await this.interfaceMap();
     const wanted = new Set(uplinks.map((u) => u.id));
-    const route = (await this.sys.routes.defaultRoute(4)) ?? (await this.sys.routes.defaultRoute(6));
+    const both = await this.sys.routes.defaultRoutes();
+    const route = both[4] ?? both[6];
     const wan = route ? wans.find((w) => w.device === route.device && wanted.has(w.uplink)) : undefined;
     if (!wan) return null;
     this.active = wan.uplink;
@@ -231,8 +232,9 @@ export class OpnsenseAdapter implements Adapter {
   /** Remembers the gateways of the default routes that leave through `wan`. */
   private async learnGateways(wan: WanEntry): Promise<void> {
     const seen = { ...(this.learned.get(wan.uplink) ?? { 4: null, 6: null }) };
+    const both = await this.sys.routes.defaultRoutes().catch(() => ({ 4: null, 6: null }));
     for (const family of [4, 6] as const) {
-      const r = await this.sys.routes.defaultRoute(family).catch(() => null);
+      const r = both[family];
       if (r?.device === wan.device) seen[family] = r.gateway;
     }
     this.learned.set(wan.uplink, seen);

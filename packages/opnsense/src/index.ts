@@ -38,7 +38,7 @@ export {
   type IfconfigInterface,
   type InterfaceAddress,
 } from './bsd/ifconfig.js';
-export { parseDefaultRoute, type DefaultRoute } from './bsd/routes.js';
+export { parseDefaultRoute, parseDefaultRoutes, type DefaultRoute } from './bsd/routes.js';
 export { buildInterfaceMap, namesFromConfigXml, type MapSources, type WanEntry } from './interface-map.js';
 export {
   CARP_DEFAULTS,

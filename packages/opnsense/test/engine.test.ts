@@ -41,7 +41,7 @@ describe('the engine on the OPNsense adapter (singleton, emulated box)', functio
     box = newBox();
     bootWith(box, 'vtnet1', 'wan');
     // The previous WAN is released a little after each switch, when the engine no longer probes it.
-    ({ adapter } = adapterOn(box, { releaseDelayMs: 1_000 }));
+    ({ adapter } = adapterOn(box, { releaseDelayMs: 1_000, ipv6Restart: false }));
     probe = new BoxProbe(box);
     engine = new Engine({ uplinks: UPLINKS, settings: FAST, adapter, probe });
     engine.on('switch:done', (e) => done.push(e));

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { ConfigError } from '@wanwatch/core';
-import { buildInterfaceMap, namesFromConfigXml, parseDefaultRoute, parseIfconfig, roleOf } from '../src/index.js';
+import {
+  buildInterfaceMap,
+  namesFromConfigXml,
+  parseDefaultRoute,
+  parseDefaultRoutes,
+  parseIfconfig,
+  roleOf,
+} from '../src/index.js';
 
 const IFCONFIG = `vtnet0: flags=1008843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST,LOWER_UP> metric 0 mtu 1500
 \tether 58:9c:fc:00:00:01
@@ -49,6 +56,12 @@ describe('reading OPNsense and FreeBSD output', () => {
       'Routing tables\n\nInternet:\nDestination Gateway Flags Netif Expire\ndefault 198.51.100.1 UGS vtnet1\n';
     assert.deepEqual(parseDefaultRoute(text), { gateway: '198.51.100.1', device: 'vtnet1' });
     assert.equal(parseDefaultRoute('Internet:\n127.0.0.1 link#3 UH lo0\n'), null);
+    const both = `Routing tables\n\nInternet:\ndefault 198.51.100.1 UGS vtnet1\n\nInternet6:\nDestination Gateway Flags Netif Expire\ndefault fe80::1%vtnet2 UG vtnet2\n`;
+    assert.deepEqual(parseDefaultRoutes(both), {
+      4: { gateway: '198.51.100.1', device: 'vtnet1' },
+      6: { gateway: 'fe80::1%vtnet2', device: 'vtnet2' },
+    });
+    assert.deepEqual(parseDefaultRoutes('Internet:\n\nInternet6:\ndefault 2001:db8::1 UG vtnet1\n')[4], null);
   });
 
   it('maps uplinks to devices and OPNsense names from config.xml, with the option winning', () => {

@@ -14,7 +14,15 @@ export interface DefaultRoute {
   readonly device: string;
 }
 
-/** Parses `netstat -rn` output; null when there is no default route. */
+/** The default routes of both families in `netstat -rn` output (its `Internet:` and `Internet6:` sections). */
+export function parseDefaultRoutes(text: string): { 4: DefaultRoute | null; 6: DefaultRoute | null } {
+  const at6 = text.search(/^Internet6:/m);
+  const v4 = at6 < 0 ? text : text.slice(0, at6);
+  const v6 = at6 < 0 ? '' : text.slice(at6);
+  return { 4: parseDefaultRoute(v4), 6: parseDefaultRoute(v6) };
+}
+
+/** Parses one family's `netstat -rn -f inet|inet6` output; null when there is no default route. */
 export function parseDefaultRoute(text: string): DefaultRoute | null {
   for (const line of text.split('\n')) {
     const w = line.trim().split(/\s+/);
@@ -40,6 +48,12 @@ export class Routes {
     private readonly runner: CommandRunner,
     private readonly commands: { readonly netstat: string; readonly route: string },
   ) {}
+
+  /** Both families' default routes with one `netstat -rnW`. */
+  async defaultRoutes(signal?: AbortSignal): Promise<{ 4: DefaultRoute | null; 6: DefaultRoute | null }> {
+    const r = await this.runner.run([this.commands.netstat, '-rnW'], { signal });
+    return parseDefaultRoutes(r.stdout);
+  }
 
   async defaultRoute(family: 4 | 6, signal?: AbortSignal): Promise<DefaultRoute | null> {
     const fam = family === 4 ? 'inet' : 'inet6';

@@ -46,8 +46,9 @@ export async function activateGateway(deps: GatewayDeps, wan: WanEntry, signal?:
   const old: { 4: DefaultRoute | null; 6: DefaultRoute | null } = { 4: null, 6: null };
   const changed: (4 | 6)[] = [];
   try {
+    const before = await sys.routes.defaultRoutes(signal);
     for (const family of [4, 6] as const) {
-      old[family] = await sys.routes.defaultRoute(family, signal);
+      old[family] = before[family];
       const gw = wanted[family];
       if (gw === null) continue;
       if (await sys.routes.replaceDefault(family, gw, signal, wan.uplink)) changed.push(family);
@@ -80,10 +81,11 @@ export async function activateGateway(deps: GatewayDeps, wan: WanEntry, signal?:
 /** Puts `routes` back where something else replaced them; resolves with the families it repaired. */
 export async function reassertGateway(deps: GatewayDeps, wan: WanEntry, routes: GatewayRoutes): Promise<(4 | 6)[]> {
   const repaired: (4 | 6)[] = [];
+  const current = await deps.sys.routes.defaultRoutes();
   for (const family of [4, 6] as const) {
     const gw = routes[family];
     if (gw === null) continue;
-    const now = await deps.sys.routes.defaultRoute(family);
+    const now = current[family];
     if (now && sameGateway(now.gateway, gw)) continue;
     deps.sys.warn(
       `the IPv${family} default route of ${wan.uplink} was changed to ${now ? `${now.gateway} (${now.device})` : 'none'}; putting ${gw} back`,

@@ -63,8 +63,9 @@ export async function activateSingleton(
   const o = { signal, uplink: wan.uplink };
   let newip = false;
   try {
+    const routes = await sys.routes.defaultRoutes(signal);
     for (const family of [4, 6] as const) {
-      const r = await sys.routes.defaultRoute(family, signal);
+      const r = routes[family];
       // Only routes out of no WAN (a backup's routes via the peer's LAN address): the previous
       // WAN's route carries traffic until the new one replaces it.
       if (r && !deps.wans.some((w) => w.device === r.device)) {

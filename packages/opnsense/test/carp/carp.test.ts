@@ -138,6 +138,24 @@ describe('CARP: syshook, role source and the HA singleton (emulated box)', funct
     assert.deepEqual(seen, ['backup', 'master']);
   });
 
+  it('an agent started on the backup keeps every WAN down and routes via the peer', async () => {
+    bootWith(box, 'vtnet1', 'wan'); // as a box left it when it lost the master role while the agent was down
+    setCarp(box, 'BACKUP');
+    const { adapter } = adapterOn(box, { peer4: '192.0.2.3', peer6: '2001:db8:c::3' });
+    const engine = new Engine({ uplinks: UPLINKS, adapter, probe: new BoxProbe(box), roleSource: newRoles() });
+    await engine.start();
+    try {
+      assert.equal(engine.status().role, 'backup');
+      assert.equal(engine.status().active, null);
+      const s = box.state();
+      assert.deepEqual(s.interfaces.vtnet1!.ipv4, []);
+      assert.deepEqual(s.routes.inet, { gateway: '192.0.2.3', interface: 'vtnet0' });
+      assert.equal(box.lines(/linkup start/).length, 0);
+    } finally {
+      await engine.stop();
+    }
+  });
+
   describe('the HA singleton with the engine', () => {
     let adapter: OpnsenseAdapter;
     let engine: Engine;

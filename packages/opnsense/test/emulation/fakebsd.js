@@ -399,18 +399,20 @@ function netstat(state) {
   if (
     !words.every((w) => /^-[rnW]+$/.test(w)) ||
     !words.some((w) => w.includes('r')) ||
-    !['inet', 'inet6'].includes(fam)
+    (fi >= 0 && !['inet', 'inet6'].includes(fam))
   )
-    return fail('usage: netstat -r [-nW] -f inet|inet6 (the emulation shows routing tables only)', 64);
-  const r = state.routes[fam];
-  print('Routing tables\n');
-  print(fam === 'inet' ? 'Internet:' : 'Internet6:');
-  print('Destination        Gateway            Flags     Netif Expire');
-  if (r) print(`${'default'.padEnd(18)} ${r.gateway.padEnd(18)} UGS    ${r.interface.padStart(7)}`);
-  for (const i of Object.values(state.interfaces))
-    for (const a of fam === 'inet' ? i.ipv4 : i.ipv6)
-      print(`${a.address.padEnd(18)} link#1             UHS        lo0`);
-  print(`${(fam === 'inet' ? '127.0.0.1' : '::1').padEnd(18)} link#3             UH         lo0`);
+    return fail('usage: netstat -r [-nW] [-f inet|inet6] (the emulation shows routing tables only)', 64);
+  print('Routing tables');
+  for (const f of fam ? [fam] : ['inet', 'inet6']) {
+    const r = state.routes[f];
+    print(`\n${f === 'inet' ? 'Internet:' : 'Internet6:'}`);
+    print('Destination        Gateway            Flags     Netif Expire');
+    if (r) print(`${'default'.padEnd(18)} ${r.gateway.padEnd(18)} UGS    ${r.interface.padStart(7)}`);
+    for (const i of Object.values(state.interfaces))
+      for (const a of f === 'inet' ? i.ipv4 : i.ipv6)
+        print(`${a.address.padEnd(18)} link#1             UHS        lo0`);
+    print(`${(f === 'inet' ? '127.0.0.1' : '::1').padEnd(18)} link#3             UH         lo0`);
+  }
   return 0;
 }
 

@@ -51,7 +51,7 @@ export function adapterOn(
     configXml: box.configXml,
     commandTimeoutMs: 5_000,
     addressTimeoutMs: 2_000,
-    routeTimeoutMs: 500,
+    routeTimeoutMs: 300,
     pollMs: 50,
     releaseDelayMs: 0,
     logger: { warn: (m) => log.warnings.push(m), info: (m) => log.infos.push(m) },
