@@ -123,7 +123,9 @@ export class OpnsenseAdapter implements Adapter {
     this.active = wan.uplink;
     await this.learnGateways(wan);
     if (this.config.mode === 'gateway') {
-      this.routes = { 4: route!.gateway, 6: null };
+      // Adopted as found: the drift check keeps the routes that leave through this WAN.
+      const own = (f: 4 | 6) => (both[f]?.device === wan.device ? both[f].gateway : null);
+      this.routes = { 4: own(4), 6: own(6) };
       this.startDrift();
     }
     return wan.uplink;

@@ -146,14 +146,13 @@ export class CarpRoleSource implements RoleSource {
     this.timer = setTimeout(() => void this.settle(), this.debounceMs);
   }
 
-  /** Stops listening and removes the socket. */
+  /** Stops listening (closing the server unlinks its socket; a reloaded agent's new source may already own the path). */
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const server = this.server;
     this.server = null;
     server?.close();
-    void rm(this.socket, { force: true }).catch(() => undefined);
   }
 
   // ---- internals ------------------------------------------------------------

@@ -72,6 +72,16 @@ describe('OPNsense gateway mode (emulated box)', function () {
     );
   });
 
+  it('keeps the routes it adopted at start-up (IPv4 and IPv6) against drift', async () => {
+    assert.equal(await adapter.discover([FIBER, LTE]), 'fiber');
+    box.run('route', '-n', 'delete', '-inet6', 'default');
+    box.run('route', '-n', 'add', '-inet6', 'default', 'fe80::1%vtnet2');
+    const end = Date.now() + 5_000;
+    while (box.state().routes.inet6?.interface !== 'vtnet1' && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(box.state().routes.inet6, { gateway: 'fe80::1%vtnet1', interface: 'vtnet1' });
+  });
+
   it('restores the old routes and says so when a route change fails', async () => {
     box.fault('route -n add -inet6 default', {
       exit: 1,
