@@ -32,7 +32,7 @@ interface Running {
   readonly store: AgentStateStore;
   readonly detach: () => void;
   /** The HA role source; kept across reloads while `ha.keepalived` is unchanged (it holds the FIFO). */
-  readonly roles?: { readonly key: string; readonly source: NonNullable<Platform['roleSource']> } | undefined;
+  readonly roles?: { readonly key: string | null; readonly source: NonNullable<Platform['roleSource']> } | undefined;
 }
 
 /**
@@ -124,10 +124,11 @@ export class Daemon implements EngineHost {
     const store = kept && kept.dir === config.stateDir ? kept : new AgentStateStore(config.stateDir, config.history);
     const logger = { warn: (m: string) => this.log.warn(m), info: (m: string) => this.log.info(m) };
     const { adapter, probe, roleSource } = createPlatform(config, { logger });
-    const key = JSON.stringify(config.ha?.keepalived ?? null);
+    // keepalived's source holds its FIFO: kept across reloads while its settings stay; others are rebuilt.
+    const key = config.ha?.keepalived ? JSON.stringify(config.ha.keepalived) : null;
     const previous = this.current?.roles;
     let roles: Running['roles'];
-    if (roleSource && previous?.key === key) {
+    if (roleSource && key !== null && previous?.key === key) {
       roleSource.close();
       roles = previous;
     } else roles = roleSource ? { key, source: roleSource } : undefined;

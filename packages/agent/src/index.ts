@@ -15,6 +15,7 @@ export {
   type PlatformLogger,
 } from './platform/index.js';
 export { simulatedPlatform, SIMULATED_ROUTE_FILE } from './platform/simulated.js';
+export { opnsenseAdapterOptions, opnsensePlatform } from './platform/opnsense.js';
 export { ExecHookRunner, type HookFiles } from './hooks.js';
 export {
   createLogger,

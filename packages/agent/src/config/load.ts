@@ -20,6 +20,7 @@ import { tokenFileProblem } from '../http/token.js';
 import { WEBHOOK_DEFAULTS, type WebhookSettings } from '../notify/webhooks.js';
 import type { AgentEventType } from '../events/hub.js';
 import { schemaIssues } from './schema-issues.js';
+import { opnsenseSection, type OpnsenseSection } from './opnsense.js';
 import { AGENT_DEFAULTS, CONFIG_SCHEMA, type LogLevel, type PlatformName } from './schema.js';
 
 /** Options of the Linux adapter as the file gives them (mapped 1:1 to `LinuxAdapterOptions` in platform.ts). */
@@ -74,6 +75,7 @@ export interface AgentConfig {
     readonly summaryMs: number;
   };
   readonly linux: LinuxSection;
+  readonly opnsense: OpnsenseSection;
   readonly simulated: SimulatedSection;
   /** High availability with keepalived; null = standalone (always master). */
   readonly ha: HaSection | null;
@@ -281,6 +283,7 @@ export function parseConfig(text: string, file: string): AgentConfig {
       summaryMs: c.ms(log.summary, ['log', 'summary']) ?? A.log.summaryMs,
     },
     linux: linuxSection(c, isRaw(data.linux) ? data.linux : {}, names),
+    opnsense: opnsenseSection(c, isRaw(data.opnsense) ? data.opnsense : {}, names),
     simulated: simulatedSection(c, isRaw(data.simulated) ? data.simulated : {}, names),
   };
   const ha = haSection(c, data.ha, partial.platform);

@@ -18,9 +18,10 @@ import { AGENT_EVENT_TYPES } from '../events/hub.js';
 import { HTTP_DEFAULTS } from '../http/settings.js';
 import { WEBHOOK_DEFAULTS } from '../notify/webhooks.js';
 import { DURATION_PATTERN, PERCENT_PATTERN, formatDuration, formatPercent } from './units.js';
+import { OPNSENSE_SECTION_SCHEMA } from './opnsense.js';
 
 /** Platforms this agent knows. `linux` is accepted by the schema; see platform.ts. */
-export const PLATFORMS = ['linux', 'simulated'] as const;
+export const PLATFORMS = ['linux', 'opnsense', 'simulated'] as const;
 export type PlatformName = (typeof PLATFORMS)[number];
 
 /** Log levels. There is no level that hides warnings, state changes or switches (they log at `notice` or above). */
@@ -357,6 +358,7 @@ export const CONFIG_SCHEMA: Schema = {
       true,
     ),
     ha: haSection(),
+    opnsense: OPNSENSE_SECTION_SCHEMA,
     simulated: section(
       {
         seed: integer('seed of the simulated randomness', AGENT_DEFAULTS.simulated.seed),

@@ -4,11 +4,13 @@
  *
  * - `simulated`: core's SimNetwork (see simulated.ts); no root, no network.
  * - `linux`: `@wanwatch/linux`'s iproute2 adapter and `@wanwatch/probes`.
+ * - `opnsense`: `@wanwatch/opnsense`'s configctl adapter and, with CARP, its role source (see opnsense.ts).
  */
 import { type Adapter, type Clock, type Probe, type RoleSource, type Uplink } from '@wanwatch/core';
 import { KeepalivedRoleSource, LinuxAdapter, type LinuxAdapterOptions } from '@wanwatch/linux';
 import { createProbe } from '@wanwatch/probes';
 import type { AgentConfig } from '../config/load.js';
+import { opnsensePlatform } from './opnsense.js';
 import { simulatedPlatform } from './simulated.js';
 
 /** Where adapter and probe notices go. */
@@ -21,7 +23,7 @@ export interface PlatformLogger {
 export interface Platform {
   readonly adapter: Adapter;
   readonly probe: Probe;
-  /** Where the HA role comes from (`ha:` in the config); absent = always master. */
+  /** Where the HA role comes from (`ha:` keepalived on Linux, CARP on OPNsense); absent = always master. */
   readonly roleSource?: (RoleSource & { close(): void }) | undefined;
 }
 
@@ -85,6 +87,8 @@ export function createPlatform(config: AgentConfig, deps: PlatformDeps): Platfor
       const probe = platformProbe(config, (id, f) => adapter.gatewayOf(id, f), deps.logger);
       return { adapter, probe, roleSource: keepalivedRoleSource(config, deps.logger) };
     }
+    case 'opnsense':
+      return opnsensePlatform(config, deps.logger);
   }
 }
 
