@@ -44,3 +44,21 @@ export {
   type FileMeta,
   type WriteOptions,
 } from './files/atomic.js';
+export { IpfireAdapter, createIpfireAdapter } from './adapter.js';
+export {
+  IPFIRE_DEFAULTS,
+  ipfirePaths,
+  resolveOptions,
+  type ConnectdPolicy,
+  type IpfireAdapterLogger,
+  type IpfireAdapterOptions,
+  type IpfirePaths,
+  type IpfireProfile,
+  type ManagedProfile,
+  type ResolvedOptions,
+} from './options.js';
+export { RedControl, NetworkScriptError, type RedState, type RedTimings } from './red/network.js';
+export { SECRETS_MODE, secretsFor } from './files/secrets.js';
+export { Journal, type ActiveRecord, type JournalEntry, type JournalPhase } from './switch/journal.js';
+export { readRedFiles, type RedFiles } from './switch/red-files.js';
+export { Syslog } from './syslog.js';

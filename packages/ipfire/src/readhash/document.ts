@@ -152,6 +152,7 @@ export class ReadhashDocument {
     const owned = this.linesOf(key);
     const at = owned[0] ?? this.lines.length;
     const line = formatAssignment(key, value, this.file, at + 1);
+    if (owned.length === 1 && this.lines[at] === line) return this; // byte for byte as it was
     const next: string[] = [];
     let index = -1;
     this.lines.forEach((l, i) => {
@@ -170,6 +171,11 @@ export class ReadhashDocument {
     const next = this.lines.filter((_, i) => !owned.has(i));
     this.lines.splice(0, this.lines.length, ...next);
     return this;
+  }
+
+  /** 1-based line of the first line some reader reads as `key`, or 0. */
+  lineOf(key: string): number {
+    return (this.linesOf(key)[0] ?? -1) + 1;
   }
 
   /** The text: every line with `\n`, a final newline included. */
