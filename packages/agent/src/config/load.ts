@@ -15,6 +15,7 @@ import { Converter, isRaw, settingsInput, uplinkInput } from './convert.js';
 import { ConfigFileError, type LocatedIssue, type PathIssue } from './issues.js';
 import { formatPath, positionOf, type ConfigPath } from './positions.js';
 import { schemaIssues } from './schema-issues.js';
+import { ipfireSection, type IpfireSection } from './ipfire.js';
 import { AGENT_DEFAULTS, CONFIG_SCHEMA, type LogLevel, type PlatformName } from './schema.js';
 
 /** Options of the Linux adapter as the file gives them (mapped 1:1 to `LinuxAdapterOptions` in platform.ts). */
@@ -63,6 +64,8 @@ export interface AgentConfig {
     readonly summaryMs: number;
   };
   readonly linux: LinuxSection;
+  /** The IPFire adapter's options (platform ipfire). */
+  readonly ipfire: IpfireSection;
   readonly simulated: SimulatedSection;
   /** The file's content with every default filled in (what `check-config` prints). */
   readonly effective: Readonly<Record<string, unknown>>;
@@ -209,6 +212,7 @@ export function parseConfig(text: string, file: string): AgentConfig {
       summaryMs: c.ms(log.summary, ['log', 'summary']) ?? A.log.summaryMs,
     },
     linux: linuxSection(c, isRaw(data.linux) ? data.linux : {}, names),
+    ipfire: ipfireSection(c, isRaw(data.ipfire) ? data.ipfire : {}, names, data.platform === 'ipfire'),
     simulated: simulatedSection(c, isRaw(data.simulated) ? data.simulated : {}, names),
   };
   if (partial.icmp.payloadBytes < 4 || partial.icmp.payloadBytes > 1472)

@@ -13,11 +13,12 @@
  */
 import { DEFAULT_SETTINGS, type HealthSettings, type ProbeSettings } from '@wanwatch/core';
 import { LINUX_DEFAULTS } from '@wanwatch/linux';
+import { IPFIRE_SCHEMA } from './ipfire.js';
 import { DEFAULT_PAYLOAD_BYTES, DEFAULT_TTL } from '@wanwatch/probes';
 import { DURATION_PATTERN, PERCENT_PATTERN, formatDuration, formatPercent } from './units.js';
 
 /** Platforms this agent knows. `linux` is accepted by the schema; see platform.ts. */
-export const PLATFORMS = ['linux', 'simulated'] as const;
+export const PLATFORMS = ['linux', 'ipfire', 'simulated'] as const;
 export type PlatformName = (typeof PLATFORMS)[number];
 
 /** Log levels. There is no level that hides warnings, state changes or switches (they log at `notice` or above). */
@@ -266,6 +267,7 @@ export const CONFIG_SCHEMA: Schema = {
       'options of the Linux adapter (@wanwatch/linux; its defaults)',
       true,
     ),
+    ipfire: IPFIRE_SCHEMA,
     simulated: section(
       {
         seed: integer('seed of the simulated randomness', AGENT_DEFAULTS.simulated.seed),

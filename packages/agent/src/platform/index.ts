@@ -4,12 +4,14 @@
  *
  * - `simulated`: core's SimNetwork (see simulated.ts); no root, no network.
  * - `linux`: `@wanwatch/linux`'s iproute2 adapter and `@wanwatch/probes`.
+ * - `ipfire`: `@wanwatch/ipfire`'s RED profile switching (see ipfire.ts).
  */
 import { type Adapter, type Clock, type Probe, type Uplink } from '@wanwatch/core';
 import { LinuxAdapter, type LinuxAdapterOptions } from '@wanwatch/linux';
 import { createProbe } from '@wanwatch/probes';
 import type { AgentConfig } from '../config/load.js';
 import { simulatedPlatform } from './simulated.js';
+import { ipfirePlatform } from './ipfire.js';
 
 /** Where adapter and probe notices go. */
 export interface PlatformLogger {
@@ -71,5 +73,7 @@ export function createPlatform(config: AgentConfig, deps: PlatformDeps): Platfor
       const adapter = new LinuxAdapter(config.uplinks, linuxAdapterOptions(config, deps.logger));
       return { adapter, probe: platformProbe(config, (id, f) => adapter.gatewayOf(id, f), deps.logger) };
     }
+    case 'ipfire':
+      return ipfirePlatform(config, deps.logger);
   }
 }
