@@ -4,9 +4,9 @@
  * options. Kept apart from schema.ts/load.ts so the platform stays one file.
  */
 import { IPFIRE_DEFAULTS, type IpfireAdapterOptions, type IpfireProfile } from '@wanwatch/ipfire';
-import { Converter, isRaw } from './convert.js';
-import { formatDuration } from './units.js';
-import { DURATION_PATTERN } from './units.js';
+import type { Converter } from './convert.js';
+import { isRaw } from './convert.js';
+import { DURATION_PATTERN, formatDuration } from './units.js';
 
 type Schema = Record<string, unknown>;
 type Raw = Record<string, unknown>;
