@@ -12,7 +12,7 @@
  * undone at the next start (see switch/journal.ts).
  */
 import { WanwatchError, describeError, type ActivateContext, type Adapter, type Uplink } from '@wanwatch/core';
-import { linkAtomic, readText, sameFile, writeAtomic } from './files/atomic.js';
+import { linkAtomic, readText, removeStaleTemps, sameFile, writeAtomic } from './files/atomic.js';
 import { RedControl } from './red/network.js';
 import { ReadhashDocument } from './readhash/document.js';
 import { resolveOptions, type IpfireAdapterOptions, type ManagedProfile, type ResolvedOptions } from './options.js';
@@ -20,7 +20,7 @@ import { Journal, type ActiveRecord } from './switch/journal.js';
 import { applyRed, filesMatch, planRed, readRedFiles, restoreRed, sha256, type RedFiles } from './switch/red-files.js';
 import { Syslog } from './syslog.js';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Switches IPFire's RED between profiles.
@@ -87,6 +87,15 @@ export class IpfireAdapter implements Adapter {
 
   /** Undoes a switch a crash interrupted: RED down (it may run half-switched), the files put back. */
   private async recover(): Promise<void> {
+    const { paths } = this.options;
+    for (const dir of [
+      dirname(paths.ethernetSettings),
+      paths.pppDir,
+      paths.redDir,
+      paths.stateDir,
+      join(paths.stateDir, 'backup'),
+    ])
+      await removeStaleTemps(dir);
     const entry = await this.journal.open();
     if (!entry) return;
     if (entry.phase !== 'prepared') {
@@ -142,7 +151,16 @@ export class IpfireAdapter implements Adapter {
       const order = [...this.options.profiles].sort(
         (a, b) => Number(b.id === record?.uplink) - Number(a.id === record?.uplink),
       );
-      for (const p of order) if (p.iface === st.iface && (await filesMatch(this.options.paths, files, p))) return p.id;
+      for (const p of order) {
+        if (p.iface !== st.iface || !(await filesMatch(this.options.paths, files, p))) continue;
+        // Both records (wanwatch's and red/current-profile) follow the files; a crash may have left one behind.
+        const named = await readText(this.options.paths.currentProfile);
+        if (record?.uplink !== p.id || named !== `${p.id}\n`) {
+          const text = files.ethernet ?? '';
+          await this.recordActive(p, text, text === (await this.journal.baseline()));
+        }
+        return p.id;
+      }
       this.warn(`RED is up on ${st.iface ?? '?'} with a profile no uplink describes; wanwatch will switch it`);
       return null;
     });
@@ -208,8 +226,9 @@ export class IpfireAdapter implements Adapter {
             cause: err,
           });
     }
-    await this.recordActive(target, plan.ethernet, plan.ethernet === baseline);
+    // Journal closed first: a crash in between leaves a stale record, which discover() corrects from the files.
     await this.journal.close();
+    await this.recordActive(target, plan.ethernet, plan.ethernet === baseline);
     const how = target.ppp === null ? `RED_TYPE=${target.redType}` : `PPP profile ${target.ppp}`;
     await this.notice(
       `RED switched to ${id} (${how}, ${target.iface}) in ${Date.now() - started} ms (${ctx.reason}${from ? `, was ${from}` : ''})`,

@@ -4,23 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { linkSync, rmSync, writeFileSync } from 'node:fs';
-import type { ActivateContext, Uplink } from '@wanwatch/core';
+import type { ActivateContext } from '@wanwatch/core';
 import { IpfireAdapter } from '../src/adapter.js';
 import type { IpfireAdapterOptions } from '../src/options.js';
 import { Journal } from '../src/switch/journal.js';
 import { readRedFiles } from '../src/switch/red-files.js';
-import { ETHERNET_SETTINGS, IpfireRoot, PRIMARY_PASSWORD, PRIMARY_USER, PROFILE_1 } from './support/ipfire-root.js';
-
-export const UPLINKS: Uplink[] = [
-  { id: 'fiber', priority: 10, interface: 'ppp0', targets: ['192.0.2.10'] },
-  { id: 'cable', priority: 20, interface: 'red1', targets: ['192.0.2.10'] },
-  { id: 'lte', priority: 30, interface: 'wwan0', targets: ['192.0.2.10'] },
-];
-export const PROFILES: IpfireAdapterOptions['profiles'] = {
-  fiber: { ppp: 1 },
-  cable: { redType: 'DHCP', ethernet: { RED_DEV: 'red1' } },
-  lte: { ppp: 3, ethernet: { RED_DEV: 'wwan0', RED_DRIVER: 'qmi_wwan' } },
-};
+import {
+  ETHERNET_SETTINGS,
+  IpfireRoot,
+  PROFILES,
+  UPLINKS,
+  PRIMARY_PASSWORD,
+  PRIMARY_USER,
+  PROFILE_1,
+} from './support/ipfire-root.js';
 
 const ctx = (previous: string | null = null): ActivateContext => ({
   previous: UPLINKS.find((u) => u.id === previous) ?? null,

@@ -10,7 +10,7 @@
  * atomically (link to a temporary name, rename over `settings`).
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, chown, link, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Owner, mode and inode of a file. */
@@ -51,6 +51,14 @@ export async function sameFile(a: string, b: string): Promise<boolean> {
 
 const tempName = (path: string) =>
   join(dirname(path), `.${basename(path)}.wanwatch-${process.pid}-${randomBytes(4).toString('hex')}`);
+
+/** Removes temporary files a killed writer left in `dir` (they never replaced anything). Returns their names. */
+export async function removeStaleTemps(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const stale = names.filter((n) => /^\..+\.wanwatch-\d+-[0-9a-f]{8}$/.test(n));
+  for (const n of stale) await unlink(join(dir, n)).catch(() => undefined);
+  return stale;
+}
 
 /** Options of {@link writeAtomic}. */
 export interface WriteOptions {
@@ -95,6 +103,8 @@ export async function writeAtomic(path: string, text: string, options: WriteOpti
 
 /** Makes `path` a hard link to `target`, atomically (the old `path` is replaced). */
 export async function linkAtomic(target: string, path: string): Promise<void> {
+  // rename(2) of two links to one inode does nothing (and would leave the temporary name behind).
+  if (await sameFile(target, path)) return;
   const tmp = tempName(path);
   await link(target, tmp);
   try {

@@ -21,10 +21,23 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ipfirePaths, type IpfirePaths } from '../../src/options.js';
+import type { Uplink } from '@wanwatch/core';
+import { ipfirePaths, type IpfireAdapterOptions, type IpfirePaths } from '../../src/options.js';
 
 const EMULATED = fileURLToPath(new URL('./emulated/', import.meta.url));
 const NOBODY = 65534;
+
+/** The uplinks of the adapter tests: PPPoE primary, DHCP backup on red1, QMI third on wwan0. */
+export const UPLINKS: Uplink[] = [
+  { id: 'fiber', priority: 10, interface: 'ppp0', targets: ['192.0.2.10'] },
+  { id: 'cable', priority: 20, interface: 'red1', targets: ['192.0.2.10'] },
+  { id: 'lte', priority: 30, interface: 'wwan0', targets: ['192.0.2.10'] },
+];
+export const PROFILES: IpfireAdapterOptions['profiles'] = {
+  fiber: { ppp: 1 },
+  cable: { redType: 'DHCP', ethernet: { RED_DEV: 'red1' } },
+  lte: { ppp: 3, ethernet: { RED_DEV: 'wwan0', RED_DRIVER: 'qmi_wwan' } },
+};
 
 export const ETHERNET_SETTINGS = [
   'CONFIG_TYPE=1',
@@ -101,6 +114,8 @@ export interface RootOptions {
   readonly routes?: boolean;
   readonly pppDelayS?: number;
   readonly dhcpDelayS?: number;
+  /** Where the temporary tree goes. Default the OS temp dir (the crash test uses tmpfs: fsync there is free). */
+  readonly base?: string;
 }
 
 /** One emulated IPFire. */
@@ -112,7 +127,7 @@ export class IpfireRoot {
   }
 
   static create(options: RootOptions = {}): IpfireRoot {
-    const dir = mkdtempSync(join(tmpdir(), 'wanwatch-ipfire-'));
+    const dir = mkdtempSync(join(options.base ?? tmpdir(), 'wanwatch-ipfire-'));
     const root = new IpfireRoot(dir);
     const v = (p: string) => join(dir, 'var/ipfire', p);
     for (const d of ['ethernet', 'ppp', 'red', 'dhcpc', 'wanwatch'])
