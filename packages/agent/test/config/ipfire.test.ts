@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { ConfigFileError, parseConfig } from '@wanwatch/agent';
+import { fileURLToPath } from 'node:url';
+import { ConfigFileError, loadConfig, parseConfig } from '@wanwatch/agent';
 import { IPFIRE_DEFAULTS } from '@wanwatch/ipfire';
 
 const FILE = '/var/ipfire/wanwatch/wanwatch.yaml';
@@ -24,6 +25,22 @@ function errors(text: string): string[] {
 }
 
 describe('config: the ipfire section', () => {
+  it('accepts the IPFire example: PPPoE primary, DHCP backup, QMI third', () => {
+    const config = loadConfig(fileURLToPath(new URL('../../../../examples/ipfire/wanwatch.yaml', import.meta.url)));
+    assert.equal(config.platform, 'ipfire');
+    assert.deepEqual(
+      config.uplinks.map((u) => [u.id, u.interface]),
+      [
+        ['pppoe', 'ppp0'],
+        ['cable', 'red1'],
+        ['lte', 'wwan0'],
+      ],
+    );
+    assert.deepEqual(config.ipfire.profiles.pppoe, { ppp: 1 });
+    assert.equal(config.ipfire.profiles.cable?.redType, 'DHCP');
+    assert.equal(config.ipfire.profiles.lte?.ethernet?.RED_DRIVER, 'qmi_wwan');
+  });
+
   it('takes profiles and fills in the IPFire adapter defaults', () => {
     const config = parseConfig(
       `${BASE}ipfire:\n  profiles:\n    fiber: { ppp: 1 }\n    cable: { redType: DHCP, ethernet: { RED_DEV: red1 } }\n  upTimeout: 2m\n`,
