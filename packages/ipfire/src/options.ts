@@ -163,6 +163,10 @@ function profileOf(u: Uplink, order: number, spec: IpfireProfile | undefined, is
     const why = typeof value === 'string' ? unsafeValueReason(value) : 'must be a string';
     if (why) issues.push({ path: `${at}.ethernet.${key}`, message: why });
   }
+  // IPFire's red script needs these for STATIC (networking/red: ip addr add, route via DEFAULT_GATEWAY).
+  if (redType === 'STATIC')
+    for (const key of ['RED_ADDRESS', 'RED_NETMASK', 'DEFAULT_GATEWAY'])
+      if (!ethernet[key]) issues.push({ path: `${at}.ethernet.${key}`, message: 'a STATIC RED needs it' });
   const iface = u.interface ?? '';
   if (!isInterfaceName(iface))
     issues.push({

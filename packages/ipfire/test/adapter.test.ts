@@ -208,6 +208,29 @@ describe('IpfireAdapter (emulated IPFire root)', function () {
     );
   });
 
+  it('switches to a STATIC RED with its address and gateway, and back to the PPPoE file byte for byte', async () => {
+    const uplinks = [UPLINKS[0]!, { id: 'fixed', priority: 20, interface: 'red2', targets: ['192.0.2.10'] }];
+    const fixed = {
+      RED_DEV: 'red2',
+      RED_ADDRESS: '198.51.100.2',
+      RED_NETMASK: '255.255.255.0',
+      DEFAULT_GATEWAY: '198.51.100.1',
+    };
+    const a = new IpfireAdapter(uplinks, {
+      profiles: { fiber: { ppp: 1 }, fixed: { redType: 'STATIC', ethernet: fixed } },
+      root: root.dir,
+      syslogTag: null,
+      pollMs: 20,
+    });
+    await a.activate(uplinks[1]!, ctx('fiber'));
+    const text = root.read('var/ipfire/ethernet/settings');
+    assert.match(text, /^RED_TYPE=STATIC$/m);
+    for (const [k, v] of Object.entries(fixed)) assert.match(text, new RegExp(`^${k}=${v}$`, 'm'));
+    assert.equal(root.read('var/ipfire/red/iface'), 'red2');
+    await a.activate(uplinks[0]!, ctx('fixed'));
+    assert.equal(root.read('var/ipfire/ethernet/settings'), ETHERNET_SETTINGS);
+  });
+
   it('does nothing when asked for the profile RED is already on', async () => {
     await adapter().activate(uplink('fiber'), ctx(null));
     assert.deepEqual(root.calls(), []);
