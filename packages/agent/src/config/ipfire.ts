@@ -3,7 +3,10 @@
  * the defaults of `@wanwatch/ipfire`, and its conversion to the adapter's
  * options. Kept apart from schema.ts/load.ts so the platform stays one file.
  */
-import { IPFIRE_DEFAULTS, type IpfireAdapterOptions, type IpfireProfile } from '@wanwatch/ipfire';
+import { ConfigError, type Uplink } from '@wanwatch/core';
+import { IPFIRE_DEFAULTS, resolveOptions, type IpfireAdapterOptions, type IpfireProfile } from '@wanwatch/ipfire';
+import type { PathIssue } from './issues.js';
+import type { ConfigPath } from './positions.js';
 import type { Converter } from './convert.js';
 import { isRaw } from './convert.js';
 import { DURATION_PATTERN, formatDuration } from './units.js';
@@ -109,4 +112,24 @@ export function ipfireSection(c: Converter, raw: Raw, names: ReadonlySet<string>
     loggerCommand: c.absolutePath(raw.logger, ['ipfire', 'logger']) ?? undefined,
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as unknown as IpfireSection;
+}
+
+/** `profiles.c.ethernet.RED_DEV` / `uplinks[3].interface` → a config path. */
+function pathOf(adapterPath: string): ConfigPath {
+  const parts = adapterPath.split('.').flatMap((p): (string | number)[] => {
+    const m = /^(\w+)\[(\d+)\]$/.exec(p);
+    return m ? [m[1]!, Number(m[2])] : [p];
+  });
+  return parts[0] === 'uplinks' ? parts : ['ipfire', ...parts];
+}
+
+/** What the IPFire adapter itself would refuse (unsafe values, STATIC without address…), as config issues. */
+export function ipfireIssues(section: IpfireSection, uplinks: readonly Uplink[]): PathIssue[] {
+  try {
+    resolveOptions(uplinks, section);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.issues.map((i) => ({ path: pathOf(i.path), message: i.message }));
+  }
 }

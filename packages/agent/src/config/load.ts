@@ -15,7 +15,7 @@ import { Converter, isRaw, settingsInput, uplinkInput } from './convert.js';
 import { ConfigFileError, type LocatedIssue, type PathIssue } from './issues.js';
 import { formatPath, positionOf, type ConfigPath } from './positions.js';
 import { schemaIssues } from './schema-issues.js';
-import { ipfireSection, type IpfireSection } from './ipfire.js';
+import { ipfireIssues, ipfireSection, type IpfireSection } from './ipfire.js';
 import { AGENT_DEFAULTS, CONFIG_SCHEMA, type LogLevel, type PlatformName } from './schema.js';
 
 /** Options of the Linux adapter as the file gives them (mapped 1:1 to `LinuxAdapterOptions` in platform.ts). */
@@ -224,6 +224,8 @@ export function parseConfig(text: string, file: string): AgentConfig {
     has: (path) => hasPath(doc, path),
     targetSources: (i) => converted[i]?.targetSources ?? [],
   });
+  if (partial.platform === 'ipfire' && c.issues.length === 0 && issues.length === 0)
+    for (const i of ipfireIssues(partial.ipfire, uplinks)) c.issue(i.path, i.message);
   const known = [...issues, ...c.issues];
   const related = (a: ConfigPath, b: ConfigPath) => a.every((p, i) => i >= b.length || p === b[i]);
   const fresh = core.issues.filter((ci) => !known.some((k) => related(k.path, ci.path)));

@@ -81,4 +81,20 @@ describe('config: the ipfire section', () => {
       lines.join('\n'),
     );
   });
+
+  it("reports what the adapter would refuse at the file's line: a STATIC RED without address, an unsafe value", () => {
+    const lines = errors(
+      `${BASE}ipfire:\n  profiles:\n    fiber: { ppp: 1 }\n    cable: { redType: STATIC, ethernet: { RED_DEV: "red1!" } }\n`,
+    );
+    assert.ok(
+      lines.some((l) =>
+        /wanwatch\.yaml:\d+:\d+: ipfire\.profiles\.cable\.ethernet\.RED_DEV: the value contains "!"/.test(l),
+      ),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => /ipfire\.profiles\.cable\.ethernet\.RED_ADDRESS: a STATIC RED needs it/.test(l)),
+      lines.join('\n'),
+    );
+  });
 });
