@@ -154,6 +154,21 @@ describe('the wanwatch agent on an emulated IPFire (namespaces, real packets)', 
     assert.ok(r.messages().some((m) => /red: wanwatch: RED switched to cable/.test(m)));
   });
 
+  it('goes on to the QMI profile when the DHCP backup is dead too: RED_DEV, driver, link and credentials follow', async () => {
+    const r = await start();
+    await lab.faults.upstreamBlackhole(2);
+    await lab.faults.upstreamBlackhole(1);
+    await agent!.until('failover to lte', active('lte'), 30_000);
+    const text = r.read('var/ipfire/ethernet/settings');
+    assert.match(text, new RegExp(`^RED_DEV=${lab.uplink(3).device}$`, 'm'));
+    assert.match(text, /^RED_DRIVER=qmi_wwan$/m);
+    assert.match(text, /^RED_TYPE=PPPOE$/m);
+    assert.equal(r.stat('var/ipfire/ppp/settings').ino, r.stat('var/ipfire/ppp/settings-3').ino);
+    assert.equal(r.read('var/ipfire/ppp/secrets'), "'lte' * 'lte-pass'\n");
+    const routes = await ipIn(lab.ns.router, ['route', 'show', 'default']);
+    assert.match(routes.stdout, new RegExp(`dev ${lab.uplink(3).device}`));
+  });
+
   it('goes back to the backup when the failback trial finds the primary still dead', async () => {
     const r = await start();
     await lab.faults.upstreamBlackhole(1);
