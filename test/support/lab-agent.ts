@@ -82,15 +82,21 @@ export class LabAgent {
     readonly dir: string,
     readonly configPath: string,
     readonly socket: string,
+    /** The CLI that runs: the built one, or another build of it (the single-file bundle). */
+    readonly cli: string = CLI,
   ) {}
 
   /** Writes `config` (see {@link labConfig}) and starts the agent; resolves once it answers on its socket. */
-  static async start(lab: AgentHost, build: (dir: string) => Record<string, unknown>): Promise<LabAgent> {
+  static async start(
+    lab: AgentHost,
+    build: (dir: string) => Record<string, unknown>,
+    cli: string = CLI,
+  ): Promise<LabAgent> {
     const dir = await mkdtemp(join(tmpdir(), 'wanwatch-e2e-'));
     const config = build(dir);
     const configPath = join(dir, 'wanwatch.yaml');
     await writeFile(configPath, stringify(config));
-    const agent = new LabAgent(lab, dir, configPath, (config.control as { socket: string }).socket);
+    const agent = new LabAgent(lab, dir, configPath, (config.control as { socket: string }).socket, cli);
     await agent.launch();
     return agent;
   }
@@ -106,7 +112,7 @@ export class LabAgent {
     delete env.JOURNAL_STREAM;
     const child = spawn(
       'ip',
-      ['netns', 'exec', this.lab.ns.router, process.execPath, CLI, 'run', '-c', this.configPath],
+      ['netns', 'exec', this.lab.ns.router, process.execPath, this.cli, 'run', '-c', this.configPath],
       {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],

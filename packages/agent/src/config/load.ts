@@ -21,6 +21,7 @@ import { WEBHOOK_DEFAULTS, type WebhookSettings } from '../notify/webhooks.js';
 import type { AgentEventType } from '../events/hub.js';
 import { schemaIssues } from './schema-issues.js';
 import { opnsenseSection, type OpnsenseSection } from './opnsense.js';
+import { ipfireIssues, ipfireSection, type IpfireSection } from './ipfire.js';
 import { AGENT_DEFAULTS, CONFIG_SCHEMA, type LogLevel, type PlatformName } from './schema.js';
 
 /** Options of the Linux adapter as the file gives them (mapped 1:1 to `LinuxAdapterOptions` in platform.ts). */
@@ -76,6 +77,8 @@ export interface AgentConfig {
   };
   readonly linux: LinuxSection;
   readonly opnsense: OpnsenseSection;
+  /** The IPFire adapter's options (platform ipfire). */
+  readonly ipfire: IpfireSection;
   readonly simulated: SimulatedSection;
   /** High availability with keepalived; null = standalone (always master). */
   readonly ha: HaSection | null;
@@ -284,6 +287,7 @@ export function parseConfig(text: string, file: string): AgentConfig {
     },
     linux: linuxSection(c, isRaw(data.linux) ? data.linux : {}, names),
     opnsense: opnsenseSection(c, isRaw(data.opnsense) ? data.opnsense : {}, names),
+    ipfire: ipfireSection(c, isRaw(data.ipfire) ? data.ipfire : {}, names, data.platform === 'ipfire'),
     simulated: simulatedSection(c, isRaw(data.simulated) ? data.simulated : {}, names),
   };
   const ha = haSection(c, data.ha, partial.platform);
@@ -300,6 +304,8 @@ export function parseConfig(text: string, file: string): AgentConfig {
     has: (path) => hasPath(doc, path),
     targetSources: (i) => converted[i]?.targetSources ?? [],
   });
+  if (partial.platform === 'ipfire' && c.issues.length === 0 && issues.length === 0)
+    for (const i of ipfireIssues(partial.ipfire, uplinks)) c.issue(i.path, i.message);
   const known = [...issues, ...c.issues];
   const related = (a: ConfigPath, b: ConfigPath) => a.every((p, i) => i >= b.length || p === b[i]);
   const fresh = core.issues.filter((ci) => !known.some((k) => related(k.path, ci.path)));

@@ -13,6 +13,7 @@
  */
 import { DEFAULT_HISTORY_ROTATION, DEFAULT_SETTINGS, type HealthSettings, type ProbeSettings } from '@wanwatch/core';
 import { KEEPALIVED_DEFAULTS, LINUX_DEFAULTS } from '@wanwatch/linux';
+import { IPFIRE_SCHEMA } from './ipfire.js';
 import { DEFAULT_PAYLOAD_BYTES, DEFAULT_TTL } from '@wanwatch/probes';
 import { AGENT_EVENT_TYPES } from '../events/hub.js';
 import { HTTP_DEFAULTS } from '../http/settings.js';
@@ -21,7 +22,7 @@ import { DURATION_PATTERN, PERCENT_PATTERN, formatDuration, formatPercent } from
 import { OPNSENSE_SECTION_SCHEMA } from './opnsense.js';
 
 /** Platforms this agent knows. `linux` is accepted by the schema; see platform.ts. */
-export const PLATFORMS = ['linux', 'opnsense', 'simulated'] as const;
+export const PLATFORMS = ['linux', 'opnsense', 'ipfire', 'simulated'] as const;
 export type PlatformName = (typeof PLATFORMS)[number];
 
 /** Log levels. There is no level that hides warnings, state changes or switches (they log at `notice` or above). */
@@ -359,6 +360,7 @@ export const CONFIG_SCHEMA: Schema = {
     ),
     ha: haSection(),
     opnsense: OPNSENSE_SECTION_SCHEMA,
+    ipfire: IPFIRE_SCHEMA,
     simulated: section(
       {
         seed: integer('seed of the simulated randomness', AGENT_DEFAULTS.simulated.seed),

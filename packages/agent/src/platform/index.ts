@@ -5,6 +5,7 @@
  * - `simulated`: core's SimNetwork (see simulated.ts); no root, no network.
  * - `linux`: `@wanwatch/linux`'s iproute2 adapter and `@wanwatch/probes`.
  * - `opnsense`: `@wanwatch/opnsense`'s configctl adapter and, with CARP, its role source (see opnsense.ts).
+ * - `ipfire`: `@wanwatch/ipfire`'s RED profile switching (see ipfire.ts).
  */
 import { type Adapter, type Clock, type Probe, type RoleSource, type Uplink } from '@wanwatch/core';
 import { KeepalivedRoleSource, LinuxAdapter, type LinuxAdapterOptions } from '@wanwatch/linux';
@@ -12,6 +13,7 @@ import { createProbe } from '@wanwatch/probes';
 import type { AgentConfig } from '../config/load.js';
 import { opnsensePlatform } from './opnsense.js';
 import { simulatedPlatform } from './simulated.js';
+import { ipfirePlatform } from './ipfire.js';
 
 /** Where adapter and probe notices go. */
 export interface PlatformLogger {
@@ -89,6 +91,8 @@ export function createPlatform(config: AgentConfig, deps: PlatformDeps): Platfor
     }
     case 'opnsense':
       return opnsensePlatform(config, deps.logger);
+    case 'ipfire':
+      return ipfirePlatform(config, deps.logger);
   }
 }
 

@@ -1,0 +1,94 @@
+// `npm run bundle`: the whole agent (CLI, daemon, every platform) as ONE
+// JavaScript file that runs with a plain `node` (>= 20.19), for boxes that
+// ship no Node.js packages, IPFire first. `npm run sea` also makes a single
+// executable (Node SEA: node itself with the bundle injected, ~100 MB).
+// Both are built from the compiled dist (the npm scripts build first).
+//
+// - net-ping (and its native addon raw-socket) is left out: @wanwatch/probes
+//   loads it with a dynamic import that fails in the bundle, and its `auto`
+//   ICMP backend falls back to the system `ping` (logged once).
+// - The CommonJS dependencies (winston, ajv…) get a `require` from
+//   createRequire, so node builtins resolve in the ESM output.
+// - The agent reads its version from its package.json at run time; in the
+//   bundle it is fixed at build time.
+//
+// Usage: node scripts/bundle.js [--out build/wanwatch.mjs] [--sea build/wanwatch]
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 && args[at + 1] && !args[at + 1].startsWith('--') ? resolve(args[at + 1]) : fallback;
+};
+const out = option('--out', join(ROOT, 'build/wanwatch.mjs'));
+const sea = args.includes('--sea') ? option('--sea', join(ROOT, 'build/wanwatch')) : null;
+const version = JSON.parse(readFileSync(join(ROOT, 'packages/agent/package.json'), 'utf8')).version;
+
+const fixedVersion = {
+  name: 'fixed-version',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]agent[\\/]dist[\\/]version\.js$/ }, () => ({
+      contents: `export const VERSION = ${JSON.stringify(version)};\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** One bundle: ESM for `node wanwatch.mjs`, CommonJS for a SEA (Node 20's SEA runs CommonJS only). */
+async function bundle(outfile, format) {
+  const banner = [`// wanwatch ${version}, bundled: one file, no native addons (ICMP through the system ping).`];
+  if (format === 'esm')
+    banner.push(
+      "import { createRequire as __wanwatchCreateRequire } from 'node:module';",
+      'const require = __wanwatchCreateRequire(import.meta.url);',
+    );
+  const result = await build({
+    entryPoints: [join(ROOT, 'packages/agent/dist/cli/main.js')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format,
+    target: 'node20',
+    external: ['net-ping', 'raw-socket'],
+    banner: { js: banner.join('\n') },
+    plugins: [fixedVersion],
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
+  console.log(`wrote ${outfile} (${Math.round(bytes / 1024)} KiB)`);
+}
+
+/** A single executable: this node binary with the CommonJS bundle injected (needs postject). */
+async function single(executable) {
+  const work = join(tmpdir(), `wanwatch-sea-${process.pid}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    const main = join(work, 'wanwatch.cjs');
+    const blob = join(work, 'sea-prep.blob');
+    await bundle(main, 'cjs');
+    const config = join(work, 'sea-config.json');
+    writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true }));
+    execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'ignore', timeout: 60_000 });
+    mkdirSync(dirname(executable), { recursive: true });
+    copyFileSync(process.execPath, executable);
+    const { inject } = await import('postject');
+    // postject prints warnings about note sections of node's ELF; they are harmless.
+    await inject(executable, 'NODE_SEA_BLOB', readFileSync(blob), {
+      sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
+    });
+    console.log(`wrote ${executable} (single executable, node ${process.version}, ${process.arch})`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await bundle(out, 'esm');
+if (sea) await single(sea);

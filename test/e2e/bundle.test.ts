@@ -1,0 +1,74 @@
+/**
+ * The shipped forms of the agent for boxes without Node.js packages (IPFire):
+ * `npm run bundle` (one .mjs for a plain node) and `npm run sea` (a single
+ * executable), each built into a directory with no node_modules and run
+ * from there. The .mjs bundle's probing through the system ping is covered
+ * on real packets by ipfire-agent.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BUNDLER = fileURLToPath(new URL('../../scripts/bundle.js', import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('../../examples/ipfire/wanwatch.yaml', import.meta.url));
+
+describe('the single-file bundle and the single executable', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let forms: { name: string; argv: string[] }[];
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wanwatch-bundle-test-'));
+    execFileSync(process.execPath, [BUNDLER, '--out', join(dir, 'wanwatch.mjs'), '--sea', join(dir, 'wanwatch')], {
+      stdio: 'ignore',
+      timeout: 60_000,
+    });
+    forms = [
+      { name: 'node wanwatch.mjs', argv: [process.execPath, join(dir, 'wanwatch.mjs')] },
+      { name: 'the single executable', argv: [join(dir, 'wanwatch')] },
+    ];
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (argv: string[], ...args: string[]) => {
+    const [file, ...rest] = argv;
+    return spawnSync(file!, [...rest, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { PATH: '/usr/bin:/bin' },
+    });
+  };
+
+  it('builds one JavaScript file of about 2 MB, and an executable', () => {
+    const size = statSync(join(dir, 'wanwatch.mjs')).size;
+    assert.ok(size > 500_000 && size < 8_000_000, `${size} bytes`);
+    assert.ok(statSync(join(dir, 'wanwatch')).mode & 0o100);
+  });
+
+  it('each knows its version and validates the IPFire example', () => {
+    for (const form of forms) {
+      const version = run(form.argv, '--version');
+      assert.equal(version.stdout.trim(), 'wanwatch 0.1.0', `${form.name}: ${version.stderr}`);
+      const check = run(form.argv, 'check-config', '-c', EXAMPLE);
+      assert.equal(check.status, 0, `${form.name}: ${check.stderr}`);
+      assert.match(check.stdout, /^platform: ipfire$/m);
+    }
+  });
+
+  it('each reports a broken config with file, line and key, and exit 2', () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'platform: ipfire\nipfire:\n  profiles:\n    wan: { ppp: 1 }\nuplinks:\n  - name: wan\n    interface: ppp0\n    targets: [192.0.2.10]\n    prioirty: 1\n',
+    );
+    for (const form of forms) {
+      const check = run(form.argv, 'check-config', '-c', bad);
+      assert.equal(check.status, 2, form.name);
+      assert.match(check.stderr + check.stdout, /bad\.yaml:9:5: uplinks\[0\]\.prioirty: unknown key/, form.name);
+    }
+  });
+});
