@@ -11,10 +11,11 @@
 //   createRequire, so node builtins resolve in the ESM output.
 // - The agent reads its version from its package.json at run time; in the
 //   bundle it is fixed at build time.
+// - The status page's files (packages/agent/static) are carried inline.
 //
 // Usage: node scripts/bundle.js [--out build/wanwatch.mjs] [--sea build/wanwatch]
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,30 @@ const fixedVersion = {
   },
 };
 
+/** The status page's files go inside the bundle: it must serve them with nothing beside it on disk. */
+const inlineStatic = {
+  name: 'inline-static',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]agent[\\/]dist[\\/]http[\\/]static-files\.js$/ }, () => {
+      const dir = join(ROOT, 'packages/agent/static');
+      const files = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
+      return {
+        contents: [
+          "import { readFile } from 'node:fs/promises';",
+          `const FILES = ${JSON.stringify(files)};`,
+          'export async function readStatic(file, dir) {',
+          '  if (dir !== undefined) return readFile(`${dir}/${file}`);',
+          '  const inline = Object.hasOwn(FILES, file) ? FILES[file] : undefined;',
+          "  if (inline === undefined) throw Object.assign(new Error(`no status-page file ${file}`), { code: 'ENOENT' });",
+          "  return Buffer.from(inline, 'base64');",
+          '}',
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 /** One bundle: ESM for `node wanwatch.mjs`, CommonJS for a SEA (Node 20's SEA runs CommonJS only). */
 async function bundle(outfile, format) {
   const banner = [`// wanwatch ${version}, bundled: one file, no native addons (ICMP through the system ping).`];
@@ -57,7 +82,7 @@ async function bundle(outfile, format) {
     target: 'node20',
     external: ['net-ping', 'raw-socket'],
     banner: { js: banner.join('\n') },
-    plugins: [fixedVersion],
+    plugins: [fixedVersion, inlineStatic],
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,

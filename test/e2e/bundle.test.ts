@@ -6,8 +6,8 @@
  * on real packets by ipfire-agent.test.ts.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,52 @@ describe('the single-file bundle and the single executable', function () {
       const check = run(form.argv, 'check-config', '-c', EXAMPLE);
       assert.equal(check.status, 0, `${form.name}: ${check.stderr}`);
       assert.match(check.stdout, /^platform: ipfire$/m);
+    }
+  });
+
+  it('each serves the status page from inside itself', async () => {
+    writeFileSync(join(dir, 'token'), 'bundle-test-token-0123456789', { mode: 0o600 });
+    for (const [i, form] of forms.entries()) {
+      const state = join(dir, `state-${i}`);
+      mkdirSync(state, { recursive: true });
+      const config = join(dir, `page-${i}.yaml`);
+      writeFileSync(
+        config,
+        [
+          'platform: simulated',
+          `state: ${state}`,
+          `control: { socket: ${join(state, 'wanwatch.sock')}, http: { listen: "127.0.0.1:0", tokenFile: ${join(dir, 'token')} } }`,
+          'uplinks:',
+          '  - { name: fiber, interface: eth1, targets: [192.0.2.10] }',
+          '  - { name: lte, interface: wwan0, targets: [192.0.2.10] }',
+          '',
+        ].join('\n'),
+      );
+      const [file, ...rest] = form.argv;
+      const child = spawn(file!, [...rest, 'run', '-c', config], { cwd: dir, env: { PATH: '/usr/bin:/bin' } });
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let log = '';
+          const timer = setTimeout(() => reject(new Error(`${form.name}: no HTTP address in\n${log}`)), 15_000);
+          const read = (chunk: Buffer) => {
+            log += chunk.toString();
+            const found = /status page on (http:\/\/\S+)/.exec(log);
+            if (found) {
+              clearTimeout(timer);
+              resolve(found[1]!);
+            }
+          };
+          child.stdout.on('data', read);
+          child.stderr.on('data', read);
+        });
+        for (const path of ['', 'app.js', 'style.css']) {
+          const res = await fetch(new URL(path, url));
+          assert.equal(res.status, 200, `${form.name} /${path}`);
+          assert.ok((await res.text()).length > 100, `${form.name} /${path} has content`);
+        }
+      } finally {
+        child.kill('SIGKILL');
+      }
     }
   });
 

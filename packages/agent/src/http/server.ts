@@ -10,7 +10,6 @@
  * - Every error is `{"ok":false,"error":{"code","message"}}` with a stable
  *   code and its HTTP status (see respond.ts); never a stack trace.
  */
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ControlError, type WireError } from '../control/protocol.js';
 import { toWireError, type ControlService } from '../control/service.js';
@@ -18,6 +17,7 @@ import type { EventHub } from '../events/hub.js';
 import { readJsonBody } from './body.js';
 import { RateLimit } from './rate-limit.js';
 import { sendError, sendOk } from './respond.js';
+import { readStatic } from './static-files.js';
 import { route, type Route } from './routes.js';
 import { hostAllowed, type HttpSettings } from './settings.js';
 import { EventStreams } from './sse.js';
@@ -49,7 +49,6 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-const STATIC_DIR = new URL('../../static/', import.meta.url);
 const TYPES: Readonly<Record<string, string>> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
@@ -143,8 +142,7 @@ class Api {
   }
 
   private async sendStatic(res: ServerResponse, file: string): Promise<void> {
-    const dir = this.deps.staticDir === undefined ? STATIC_DIR : new URL(`file://${this.deps.staticDir}/`);
-    const body = await readFile(new URL(file, dir));
+    const body = await readStatic(file, this.deps.staticDir);
     res.writeHead(200, {
       'content-type': TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream',
       'content-length': body.length,

@@ -3,6 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { HistoryEntry, UplinkStatus } from '@wanwatch/core';
 import { hostAllowed, type StatusResult, type WireError } from '@wanwatch/agent';
+import { waitFor } from '../support/agent.js';
 import { startHttpAgent, TOKEN, type HttpAgent } from '../support/http-agent.js';
 
 type Body<T> = { ok: true; result: T } | { ok: false; error: WireError };
@@ -184,6 +185,10 @@ describe('HTTP API (contract)', function () {
       await agent.call('api/v1/reload', { method: 'POST', token: true }),
     );
     assert.deepEqual(reloaded, { reloaded: true, active: 'fiber' });
+    // The reloaded engine measures its uplinks again; settled, it writes no more history.
+    await waitFor('both uplinks up after the reload', async () =>
+      (await agent.status()).uplinks.every((u) => u.state === 'up') ? true : undefined,
+    );
   });
 
   it('pages through history, newest page first, with since', async () => {
