@@ -94,4 +94,23 @@ describe('engine: dark standby (only the active uplink can be measured)', () => 
     assert.equal(r.failures.at(-1)?.step, 'verify');
     assert.equal(r.engine.status().uplinks.find((u) => u.id === 'lte')?.state, 'up');
   });
+
+  it('does not judge the uplink it leaves by what it sees while the switch takes it down', async () => {
+    // IPFire and OPNsense singleton mode release the old uplink inside activate: its probes fail
+    // then, which says nothing about the uplink. Judged on them, lte would be blocked after the
+    // failback and the next fiber outage would have nowhere to go.
+    r = await startDark({ net: { releaseFirst: true, activateMs: 3_000 } });
+    r.net.set('fiber', { dead: true });
+    await r.until(() => r.engine.status().active === 'lte' && r.engine.status().trial === null, 30_000);
+    r.net.heal('fiber');
+    await r.until(() => r.engine.status().active === 'fiber' && r.engine.status().trial === null, 120_000);
+    const lte = r.engine.status().uplinks.find((u) => u.id === 'lte')!;
+    assert.equal(lte.blockedUntil, null, 'lte left healthy is not blocked');
+    r.net.set('fiber', { dead: true });
+    const diedAt = Date.now();
+    await r.until(() => r.engine.status().active === 'lte', 30_000);
+    const failover = r.switches.at(-1)!;
+    assert.equal(failover.reason, 'failover');
+    assert.ok(failover.at - diedAt < 3_000, `failover started ${failover.at - diedAt} ms after fiber died`);
+  });
 });

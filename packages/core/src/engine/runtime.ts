@@ -63,6 +63,8 @@ export class Runtime implements TrialHost {
   readonly broken = new Map<string, 'path' | 'trial'>();
   role: Role = 'master';
   busy: Promise<unknown> | null = null;
+  /** Dark standby: the uplink a switch in progress is leaving; the adapter may be taking it down, so its rounds say nothing. */
+  private leaving: string | null = null;
   phase: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   private readonly parts: RuntimeParts;
   private readonly controller: SwitchController;
@@ -235,7 +237,7 @@ export class Runtime implements TrialHost {
   // ---- measurements -------------------------------------------------------
 
   private onRound(id: string, results: RoundResult[]): void {
-    if (this.phase !== 'running') return;
+    if (this.phase !== 'running' || id === this.leaving) return;
     const h = this.healthOf(id);
     const now = this.clock.now();
     const change = h.recordRound(results, now);
@@ -357,10 +359,15 @@ export class Runtime implements TrialHost {
       trial,
       detail,
     };
-    const outcome = await this.controller.run(request);
-    if (outcome.ok) this.switched(request, outcome.event);
-    else await this.switchFailed(request, outcome.event, outcome.activated);
-    return outcome;
+    if (!this.standbyProbing && previous !== null && previous !== to) this.leaving = previous;
+    try {
+      const outcome = await this.controller.run(request);
+      if (outcome.ok) this.switched(request, outcome.event);
+      else await this.switchFailed(request, outcome.event, outcome.activated);
+      return outcome;
+    } finally {
+      this.leaving = null;
+    }
   }
 
   /** Records that traffic now flows through `request.to`. */

@@ -67,6 +67,12 @@ export interface SimNetworkOptions {
   readonly standbyProbing?: boolean | undefined;
   /** Time `activate` takes, ms. Default 5. */
   readonly activateMs?: number | undefined;
+  /**
+   * Dark standby as IPFire and OPNsense singleton mode do it: `activate`
+   * takes the old uplink down first, so nothing flows (and its probes see
+   * ENETDOWN) until the new one is up. Default false.
+   */
+  readonly releaseFirst?: boolean | undefined;
   /** Uplink that holds the default route at start. Default none. */
   readonly initialRoute?: string | null | undefined;
 }
@@ -173,6 +179,7 @@ export class SimNetwork {
         ok,
       });
     try {
+      if (this.options.releaseFirst) this.route = null;
       await new Promise<void>((resolve) => clock.setTimeout(resolve, this.options.activateMs ?? 5));
       const fault = this.takeFault(uplink.id);
       if (fault?.kind === 'hang') {
