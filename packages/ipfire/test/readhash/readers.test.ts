@@ -123,13 +123,13 @@ const ROWS: readonly Row[] = [
   },
   {
     what: 'a value with = and the other allowed symbols',
-    text: 'PPTP_NICCFG=10.0.0.140/24,a:b%c_d@e#f+g-h=i\n',
+    text: 'PPTP_NICCFG=192.0.2.140/24,a:b%c_d@e#f+g-h=i\n',
     key: 'PPTP_NICCFG',
     want: {
-      shell: '10.0.0.140/24,a:b%c_d@e#f+g-h=i',
-      perl: '10.0.0.140/24,a:b%c_d@e#f+g-h=i',
-      c: '10.0.0.140/24,a:b%c_d@e#f+g-h=i',
-      functions: '10.0.0.140/24,a:b%c_d@e#f+g-h=i',
+      shell: '192.0.2.140/24,a:b%c_d@e#f+g-h=i',
+      perl: '192.0.2.140/24,a:b%c_d@e#f+g-h=i',
+      c: '192.0.2.140/24,a:b%c_d@e#f+g-h=i',
+      functions: '192.0.2.140/24,a:b%c_d@e#f+g-h=i',
     },
   },
 ];
