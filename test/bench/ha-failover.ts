@@ -33,6 +33,9 @@ const SCENARIOS = [
   'uplink recovers (role returns)',
   'master process killed (link up)',
   'master returns (nopreempt)',
+  'both agents restarted (kill -9)',
+  'VRRP partition (both master)',
+  'partition healed',
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const results = new Map<Scenario, { 4: number[]; 6: number[] }>(SCENARIOS.map((s) => [s, { 4: [], 6: [] }]));
@@ -93,6 +96,26 @@ async function reset(): Promise<void> {
 
 async function once(): Promise<void> {
   let [r1, r2] = await pair();
+  await measure('both agents restarted (kill -9)', async () => {
+    for (const [box, role] of [
+      [r2, 'backup'],
+      [r1, 'master'],
+    ] as const) {
+      await box.agent!.crash();
+      await box.startAgent();
+      await box.role(role);
+    }
+  });
+  let heal: (() => Promise<void>) | null = await lab!.partition();
+  await measure('VRRP partition (both master)', async () => {
+    await r2.role('master');
+  });
+  await measure('partition healed', async () => {
+    await heal!();
+    heal = null;
+    await vipOn(lab!, 1);
+    await Promise.all([r1.role('master'), r2.role('backup')]);
+  });
   await measure('master killed (process + link)', async () => {
     await r1.crash(true);
     await r2.role('master');
