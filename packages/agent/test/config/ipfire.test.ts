@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { ConfigFileError, loadConfig, parseConfig } from '@wanwatch/agent';
+import { loadConfig, parseConfig } from '@wanwatch/agent';
 import { IPFIRE_DEFAULTS } from '@wanwatch/ipfire';
+import { configErrors } from '../support/config-errors.js';
 
 const FILE = '/var/ipfire/wanwatch/wanwatch.yaml';
 const BASE = `platform: ipfire
@@ -14,15 +15,7 @@ uplinks:
     targets: [192.0.2.10]
 `;
 
-function errors(text: string): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (err) {
-    assert.ok(err instanceof ConfigFileError, String(err));
-    return err.lines();
-  }
-  assert.fail('the config was accepted');
-}
+const errors = (text: string): string[] => configErrors(text, FILE);
 
 describe('config: the ipfire section', () => {
   it('accepts the IPFire example: PPPoE primary, DHCP backup, QMI third', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_SETTINGS } from '@wanwatch/core';
 import { ConfigFileError, loadConfig, parseConfig, type AgentConfig } from '@wanwatch/agent';
 import { TempDir } from '../support/tmp.js';
+import { configErrors } from '../support/config-errors.js';
 
 const FILE = '/etc/wanwatch/test.yaml';
 
@@ -15,16 +16,7 @@ uplinks:
     targets: [192.0.2.10, 198.51.100.53]
 `;
 
-/** The error lines of `text`, or a failure if it is valid. */
-function errors(text: string): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (err) {
-    assert.ok(err instanceof ConfigFileError, String(err));
-    return err.lines();
-  }
-  assert.fail('the config was accepted');
-}
+const errors = (text: string): string[] => configErrors(text, FILE);
 
 const ok = (text: string): AgentConfig => parseConfig(text, FILE);
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { ConfigFileError, loadConfig, parseConfig } from '@wanwatch/agent';
+import { loadConfig, parseConfig } from '@wanwatch/agent';
 import { linuxAdapterOptions } from '../../src/platform/index.js';
+import { configErrors } from '../support/config-errors.js';
 
 const FILE = '/etc/wanwatch/ha.yaml';
 const UPLINKS = `uplinks:
@@ -22,15 +23,7 @@ ha:
   trackFile: /run/wanwatch/track
 `;
 
-function errors(text: string): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (err) {
-    assert.ok(err instanceof ConfigFileError, String(err));
-    return err.lines();
-  }
-  assert.fail('the config was accepted');
-}
+const errors = (text: string): string[] => configErrors(text, FILE);
 
 describe('the ha: section of the config', () => {
   it('is absent by default: a standalone box, always master', () => {

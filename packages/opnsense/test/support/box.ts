@@ -1,7 +1,7 @@
 /** Test helpers: an emulated box with config.xml, uplinks on it, an adapter on it, and a probe that reads it. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Probe, ProbeRequest, ProbeResult, Uplink } from '@wanwatch/core';
+import type { ActivateContext, Probe, ProbeRequest, ProbeResult, Uplink } from '@wanwatch/core';
 import { OpnsenseAdapter, type OpnsenseAdapterOptions } from '../../src/index.js';
 import { FakeBsd, twoWanState, type FakeState } from '../emulation/fake-bsd.js';
 
@@ -18,6 +18,13 @@ export const CONFIG_XML = `<?xml version="1.0"?>
 export const FIBER: Uplink = { id: 'fiber', priority: 10, interface: 'vtnet1', targets: ['192.0.2.10'] };
 export const LTE: Uplink = { id: 'lte', priority: 20, interface: 'vtnet2', targets: ['192.0.2.10'] };
 export const UPLINKS = [FIBER, LTE];
+
+/** What the engine tells `activate()` on a failover from `previous`. */
+export const ctx = (previous: Uplink | null): ActivateContext => ({
+  previous,
+  reason: 'failover',
+  signal: new AbortController().signal,
+});
 
 /** A box with config.xml written next to its state. */
 export function newBox(state: FakeState = twoWanState()): FakeBsd & { configXml: string } {

@@ -5,16 +5,9 @@
  * is put back, and a failed route change is rolled back.
  */
 import assert from 'node:assert/strict';
-import type { ActivateContext, Uplink } from '@wanwatch/core';
 import { OpnsenseSwitchError, type OpnsenseAdapter } from '../../src/index.js';
 import type { FakeBsd } from '../emulation/fake-bsd.js';
-import { adapterOn, FIBER, LTE, newBox, type Logged } from '../support/box.js';
-
-const ctx = (previous: Uplink | null): ActivateContext => ({
-  previous,
-  reason: 'failover',
-  signal: new AbortController().signal,
-});
+import { adapterOn, FIBER, LTE, newBox, type Logged, ctx } from '../support/box.js';
 
 describe('OPNsense gateway mode (emulated box)', function () {
   this.timeout(20_000);

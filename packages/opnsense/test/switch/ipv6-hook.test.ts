@@ -5,16 +5,9 @@
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActivateContext } from '@wanwatch/core';
 import type { OpnsenseAdapter } from '../../src/index.js';
 import type { FakeBsd } from '../emulation/fake-bsd.js';
-import { adapterOn, bootWith, FIBER, LTE, newBox, UPLINKS } from '../support/box.js';
-
-const ctx = (previous: typeof FIBER | null): ActivateContext => ({
-  previous,
-  reason: 'failover',
-  signal: new AbortController().signal,
-});
+import { adapterOn, bootWith, FIBER, LTE, newBox, UPLINKS, ctx } from '../support/box.js';
 
 describe('the OPNsense IPv6 hook', function () {
   this.timeout(20_000);

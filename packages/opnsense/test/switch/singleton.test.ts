@@ -5,16 +5,9 @@
  * refusal, no lease) rolled back with a clear error.
  */
 import assert from 'node:assert/strict';
-import type { ActivateContext, Uplink } from '@wanwatch/core';
 import { ConfigctlError, OpnsenseSwitchError, type OpnsenseAdapter } from '../../src/index.js';
 import type { FakeBsd } from '../emulation/fake-bsd.js';
-import { adapterOn, bootWith, FIBER, LTE, newBox, type Logged } from '../support/box.js';
-
-const ctx = (previous: Uplink | null): ActivateContext => ({
-  previous,
-  reason: 'failover',
-  signal: new AbortController().signal,
-});
+import { adapterOn, bootWith, FIBER, LTE, newBox, type Logged, ctx } from '../support/box.js';
 
 describe('OPNsense singleton mode (emulated box)', function () {
   this.timeout(20_000);
