@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { PersistedState } from '../src/index.js';
-import { MemoryStateStore } from '../src/testing/index.js';
+import { ManualRole, MemoryStateStore } from '../src/testing/index.js';
 import type { WarningEvent } from '../src/events.js';
 import { cleanupRigs, rig, running, type Rig } from './helpers.js';
 
@@ -99,7 +99,35 @@ describe('engine: failed switches, restarts and stopping', () => {
     assert.equal(r.engine.status().active, 'lte');
     await r.tick(10_000);
     assert.deepEqual(r.net.activations, [], 'no switch at start-up');
+    assert.deepEqual(r.net.adoptions, ['lte'], 'the adapter makes the found route its own');
     assert.equal(r.engine.status().pendingFailback?.uplink, 'fiber');
+  });
+
+  it('keeps the found uplink active when adopting it fails, and says so', async () => {
+    r = rig({ net: { initialRoute: 'lte' } });
+    r.net.adapter.adopt = async () => {
+      throw new Error('ip: RTNETLINK answers: Operation not permitted');
+    };
+    const warnings: WarningEvent[] = [];
+    r.engine.on('warning', (w) => warnings.push(w));
+    await r.engine.start();
+    assert.equal(r.engine.status().active, 'lte');
+    assert.match(warnings[0]?.error.message ?? '', /adopting lte failed: .*Operation not permitted/);
+    await r.tick(5_000);
+    assert.deepEqual(r.net.activations, [], 'no switch because of it');
+  });
+
+  it('adopts nothing when no uplink holds the route', async () => {
+    r = rig();
+    await r.engine.start();
+    assert.deepEqual(r.net.adoptions, []);
+  });
+
+  it('adopts nothing as HA backup, even with a route on an uplink', async () => {
+    r = rig({ net: { initialRoute: 'lte' }, engine: { roleSource: new ManualRole('backup') } });
+    await r.engine.start();
+    assert.deepEqual(r.net.adoptions, []);
+    assert.equal(r.engine.status().active, null);
   });
 
   it('restores holds, penalties and the time on the active uplink from the state store', async () => {

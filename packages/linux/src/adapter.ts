@@ -11,6 +11,7 @@ import {
   WanwatchError,
   type ActivateContext,
   type Adapter,
+  type AdoptContext,
   type LinkEvent,
   type RoleContext,
   type Uplink,
@@ -72,10 +73,10 @@ export class LinuxAdapter implements Adapter {
 
   /** Throws a core `ConfigError` when an uplink or an option cannot be used. */
   constructor(
-    uplinks: readonly Uplink[],
+    private readonly given: readonly Uplink[],
     private readonly options: LinuxAdapterOptions = {},
   ) {
-    this.config = resolveOptions(uplinks, options);
+    this.config = resolveOptions(given, options);
     this.byId = new Map(this.config.uplinks.map((u) => [u.id, u]));
     this.runner = new ExecaRunner(this.config.commandPrefix, this.config.commandTimeoutMs, (m) =>
       options.logger?.debug?.(m),
@@ -123,10 +124,8 @@ export class LinuxAdapter implements Adapter {
 
   /**
    * Which configured uplink holds the effective default route of the main
-   * table (IPv4; IPv6 when there is no IPv4 one). When wanwatch's own routes
-   * of the two families lead out of different uplinks (a switch killed
-   * between them), the other family is moved to the holder first, so the
-   * engine adopts a consistent box.
+   * table (IPv4; IPv6 when there is no IPv4 one), whether the route is
+   * wanwatch's or another tool's (a DHCP client's). Changes nothing.
    */
   async discover(uplinks: readonly Uplink[]): Promise<string | null> {
     this.assertOpen();
@@ -136,23 +135,48 @@ export class LinuxAdapter implements Adapter {
     if (!route || route.type !== 'unicast' || route.multipath || route.dev === undefined) return null;
     const holder = this.config.uplinks.find((u) => u.device === route.dev && wanted.has(u.id));
     if (!holder) return null;
-    if (route.metric !== this.config.metric) return holder.id;
-    this.active = holder.id;
-    const split = ([r4, r6] as const)
-      .map((routes) => ownMainRoute(routes, this.config.metric)?.dev)
-      .find((dev) => dev !== undefined && dev !== holder.device);
-    const other = split === undefined ? undefined : uplinks.find((u) => this.byId.get(u.id)?.device === split);
-    const target = uplinks.find((u) => u.id === holder.id);
-    if (other && target) {
-      this.warn(
-        `wanwatch linux: the default routes lead out of ${holder.device} and ${split} (a switch was interrupted); moving both to ${holder.id}`,
-      );
-      const signal = AbortSignal.timeout(4 * this.config.commandTimeoutMs);
-      await this.activate(target, { previous: other, reason: 'initial', signal }).catch((err: unknown) =>
-        this.warn(`wanwatch linux: completing the interrupted switch to ${holder.id} failed: ${message(err)}`),
-      );
-    }
+    if (route.metric === this.config.metric) this.active = holder.id;
     return holder.id;
+  }
+
+  /**
+   * Makes the uplink found carrying traffic at start-up wanwatch's own,
+   * without moving traffic: when wanwatch's route of a family is missing
+   * (only a DHCP client's route leads out of the uplink) or leads out of
+   * another uplink (a switch killed between IPv4 and IPv6), both families
+   * are put on the uplink at wanwatch's metric. From then on wanwatch
+   * keeps that route even if the other tool drops its own.
+   */
+  async adopt(uplink: Uplink, context: AdoptContext): Promise<void> {
+    const m = this.managed(uplink.id);
+    const [links, r4, r6] = await Promise.all([
+      this.ip.links(context.signal),
+      this.ip.defaultRoutes(4, context.signal),
+      this.ip.defaultRoutes(6, context.signal),
+    ]);
+    const own = { 4: ownMainRoute(r4, this.config.metric), 6: ownMainRoute(r6, this.config.metric) };
+    this.gateways.learn(m, { 4: r4, 6: r6 }, this.own);
+    const link = links.find((l) => l.name === m.device);
+    const wrong = ([4, 6] as const).filter((family) => {
+      if (own[family] !== undefined) return own[family].dev !== m.device;
+      return uplinkRoute(m, family, this.gateways.gatewayOf(m, family), link) !== null;
+    });
+    if (wrong.length === 0) {
+      this.active = m.id;
+      return;
+    }
+    const elsewhere = wrong.flatMap((family) => own[family]?.dev ?? []);
+    const previousDevice = this.config.uplinks.find((u) => elsewhere.includes(u.device));
+    const previous = this.given.find((u) => u.id === previousDevice?.id) ?? null;
+    if (previous && previousDevice)
+      this.warn(
+        `wanwatch linux: the default routes lead out of ${m.device} and ${previousDevice.device} (a switch was interrupted); moving both to ${m.id}`,
+      );
+    else
+      this.info(
+        `wanwatch linux: adopting ${m.id}: installing wanwatch's default route (metric ${this.config.metric}) beside the one found`,
+      );
+    await this.activate(uplink, { previous, reason: 'initial', signal: context.signal });
   }
 
   /** Installs (idempotently) the uplink's table and rules, learning an auto gateway first. */

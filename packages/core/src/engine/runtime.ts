@@ -150,9 +150,12 @@ export class Runtime implements TrialHost {
     }
     if (this.role === 'master') {
       const found = await this.adapterCall('discovering the active uplink', () => this.adapter.discover(this.uplinks));
-      if (found && this.health.has(found)) {
-        this.ledger.setActive(found, this.startedAt, false);
-        if (saved?.active === found && saved.activeSince !== null) this.ledger.activeSince = saved.activeSince;
+      const kept = found === null ? undefined : this.uplinks.find((u) => u.id === found);
+      if (kept) {
+        this.ledger.setActive(kept.id, this.startedAt, false);
+        if (saved?.active === kept.id && saved.activeSince !== null) this.ledger.activeSince = saved.activeSince;
+        if (adapter.adopt)
+          await this.adapterCall(`adopting ${kept.id}`, (signal) => adapter.adopt!(kept, { signal }), kept.id);
       } else if (found) {
         this.warn(new WanwatchError('E_UNKNOWN_UPLINK', `the active route belongs to no configured uplink (${found})`));
       }

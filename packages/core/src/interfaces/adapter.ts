@@ -14,6 +14,12 @@ export interface ActivateContext {
   readonly signal: AbortSignal;
 }
 
+/** What an adapter is told when the engine adopts the uplink found active. */
+export interface AdoptContext {
+  /** Aborted when the step's time limit passes. */
+  readonly signal: AbortSignal;
+}
+
 /** What an adapter is told when the box changes HA role. */
 export interface RoleContext {
   /** Every configured uplink. */
@@ -69,6 +75,14 @@ export interface Adapter {
   prepareProbing(uplink: Uplink): Promise<void>;
   /** Makes `uplink` the active one. */
   activate(uplink: Uplink, context: ActivateContext): Promise<void>;
+  /**
+   * At start-up the engine keeps the uplink {@link Adapter.discover} found
+   * carrying traffic: make that state the platform's own without moving
+   * traffic (Linux installs wanwatch's route beside a DHCP client's, and
+   * completes a switch that was interrupted between IPv4 and IPv6).
+   * Optional; a failure is a warning and the uplink stays active.
+   */
+  adopt?(uplink: Uplink, context: AdoptContext): Promise<void>;
   /** Subscribes to carrier changes; returns an unsubscribe function. Optional. */
   linkEvents?(listener: (event: LinkEvent) => void): () => void;
   /** This box became HA backup: release uplinks, route via the peer. Optional. */

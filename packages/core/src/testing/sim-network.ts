@@ -98,6 +98,8 @@ export class SimNetwork {
   overlaps = 0;
   /** HA role calls the adapter received, in order. */
   readonly roleCalls: ('backup' | 'master')[] = [];
+  /** The uplinks the engine adopted at start-up, in order. */
+  readonly adoptions: string[] = [];
   readonly probe: Probe;
   readonly adapter: Adapter;
   private readonly conditions = new Map<string, LinkConditions>();
@@ -115,6 +117,9 @@ export class SimNetwork {
       discover: async () => this.route,
       prepareProbing: async () => undefined,
       activate: (u, ctx) => this.activate(u, ctx),
+      adopt: async (u) => {
+        this.adoptions.push(u.id);
+      },
       linkEvents: (listener) => {
         this.linkListeners.add(listener);
         return () => this.linkListeners.delete(listener);

@@ -37,6 +37,45 @@ describe('linux adapter: discover and activate, in the lab', function () {
     assert.equal(await adapter.discover([wan2]), null, 'an uplink not asked about is not reported');
   });
 
+  it("adopts the DHCP client's uplink: wanwatch's own route beside it, so traffic no longer depends on that client", async () => {
+    const infos: string[] = [];
+    const fresh = new LinuxAdapter(
+      [wan1, wan2],
+      inLab(lab, { logger: { warn: () => undefined, info: (m) => infos.push(m) } }),
+    );
+    const dhcp = ['route', 'replace', 'default', 'via'];
+    try {
+      assert.equal(await fresh.discover([wan1, wan2]), 'wan1');
+      await fresh.adopt(wan1, { signal: new AbortController().signal });
+      assert.equal(fresh.activeUplink, 'wan1');
+      for (const family of [4, 6] as const) {
+        const routes = await defaultRoutes(lab, family);
+        assert.deepEqual(
+          routes.map((r) => [r.dev, r.metric]),
+          [
+            ['wan1', 10],
+            ['wan1', 100],
+          ],
+          `IPv${family}: wanwatch's route on the same uplink, the DHCP client's left alone`,
+        );
+      }
+      assert.match(infos.join('\n'), /adopting wan1/);
+      infos.length = 0;
+      await fresh.adopt(wan1, { signal: new AbortController().signal });
+      assert.deepEqual(infos, [], 'adopting again changes nothing');
+      // The DHCP client drops its routes (lease lost and renewed): the LAN keeps going out of wan1.
+      await ipIn(lab.ns.router, ['-4', 'route', 'del', 'default', 'dev', 'wan1', 'metric', '100']);
+      await ipIn(lab.ns.router, ['-6', 'route', 'del', 'default', 'dev', 'wan1', 'metric', '100']);
+      assert.ok(await lanReaches(lab, lab.targets4(1)[0]!), 'IPv4 through uplink 1');
+      assert.ok(await lanReaches(lab, lab.targets6(1)[0]!), 'IPv6 through uplink 1');
+    } finally {
+      await fresh.close();
+      const u1 = lab.uplink(1);
+      await ipIn(lab.ns.router, ['-4', ...dhcp, u1.gateway4, 'dev', 'wan1', 'metric', '100']);
+      await ipIn(lab.ns.router, ['-6', ...dhcp, u1.gateway6, 'dev', 'wan1', 'metric', '100']);
+    }
+  });
+
   it("moves the default route (IPv4 and IPv6) at its metric and the LAN's traffic follows", async () => {
     const [t4, t6] = [lab.targets4(1)[0]!, lab.targets6(1)[0]!];
     faults.push(await lab.faults.upstreamBlackhole(1));
@@ -54,7 +93,7 @@ describe('linux adapter: discover and activate, in the lab', function () {
     assert.equal(dhcp?.dev, 'wan1', "the DHCP client's route is left alone");
   });
 
-  it('on discover, completes a switch that was interrupted between IPv4 and IPv6', async () => {
+  it('on adopt, completes a switch that was interrupted between IPv4 and IPv6', async () => {
     await adapter.activate(wan1, context(wan2));
     // The agent was killed after moving IPv4 to wan1: its IPv6 route still leads out of wan2.
     await ipIn(lab.ns.router, [
@@ -76,6 +115,7 @@ describe('linux adapter: discover and activate, in the lab', function () {
     );
     try {
       assert.equal(await fresh.discover([wan1, wan2]), 'wan1');
+      await fresh.adopt(wan1, { signal: new AbortController().signal });
       const own = async (family: 4 | 6) => (await defaultRoutes(lab, family)).filter((r) => r.metric === 10);
       assert.deepEqual(
         (await own(4)).map((r) => r.dev),
