@@ -16,7 +16,7 @@ import {
   type RoleContext,
   type Uplink,
 } from '@wanwatch/core';
-import { ExecaRunner, type CommandRunner } from './exec/runner.js';
+import { ExecaRunner, type CommandRunner } from '@wanwatch/exec';
 import { LinkWatch } from './monitor/link-watch.js';
 import { resolveOptions, type LinuxAdapterOptions, type ManagedUplink, type ResolvedOptions } from './options.js';
 import {
@@ -78,9 +78,11 @@ export class LinuxAdapter implements Adapter {
   ) {
     this.config = resolveOptions(given, options);
     this.byId = new Map(this.config.uplinks.map((u) => [u.id, u]));
-    this.runner = new ExecaRunner(this.config.commandPrefix, this.config.commandTimeoutMs, (m) =>
-      options.logger?.debug?.(m),
-    );
+    this.runner = new ExecaRunner({
+      prefix: this.config.commandPrefix,
+      timeoutMs: this.config.commandTimeoutMs,
+      debug: (m) => options.logger?.debug?.(m),
+    });
     this.ip = new IpReader(this.runner);
     const tables = new Set(this.config.uplinks.map((u) => u.table));
     this.own = { tables, metric: this.config.metric };

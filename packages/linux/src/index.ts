@@ -27,7 +27,7 @@ export {
   type ManagedUplink,
   type ResolvedOptions,
 } from './options.js';
-export { CommandError, type CommandFailure } from './exec/runner.js';
+export { CommandError, type CommandFailure } from '@wanwatch/exec';
 export type { LinuxHaOptions } from './options.js';
 export { KeepalivedRoleSource, KEEPALIVED_DEFAULTS, type KeepalivedRoleOptions } from './ha/keepalived-role.js';
 export { FifoLineSource, type NotifyLineSource } from './ha/fifo.js';

@@ -14,7 +14,7 @@ import {
   type RoleContext,
   type Uplink,
 } from '@wanwatch/core';
-import { ExecaRunner } from './exec/runner.js';
+import { ExecaRunner } from '@wanwatch/exec';
 import { buildInterfaceMap, readConfigXml, type WanEntry } from './interface-map.js';
 import { resolveOpnsenseOptions, type OpnsenseAdapterOptions, type ResolvedOpnsenseOptions } from './options.js';
 import { activateGateway, reassertGateway, type GatewayRoutes } from './switch/gateway.js';
@@ -63,7 +63,6 @@ export class OpnsenseAdapter implements Adapter {
     const runner = new ExecaRunner({
       timeoutMs: this.config.commandTimeoutMs,
       path: this.config.commandPath,
-      env: {},
       debug: (m) => options.logger?.debug?.(m),
     });
     this.sys = new BsdSystem(runner, this.config.commands, options.logger);

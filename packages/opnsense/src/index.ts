@@ -30,7 +30,7 @@ export {
 } from './options.js';
 export { OpnsenseSwitchError, type ActivationStep } from './errors.js';
 export { ConfigctlError } from './bsd/configctl.js';
-export { CommandError, type CommandFailure } from './exec/runner.js';
+export { CommandError, type CommandFailure } from '@wanwatch/exec';
 export {
   parseIfconfig,
   type CarpState,

@@ -7,7 +7,7 @@ import { TimeoutError, WanwatchError } from '@wanwatch/core';
 import { Configctl } from './bsd/configctl.js';
 import { parseIfconfig, type IfconfigInterface } from './bsd/ifconfig.js';
 import { Routes } from './bsd/routes.js';
-import type { CommandRunner } from './exec/runner.js';
+import type { CommandRunner } from '@wanwatch/exec';
 import type { CommandName, OpnsenseLogger } from './options.js';
 
 export class BsdSystem {

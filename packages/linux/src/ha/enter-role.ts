@@ -4,7 +4,7 @@
  * it is); a stale route that will not go is only a warning.
  */
 import { WanwatchError } from '@wanwatch/core';
-import type { CommandRunner } from '../exec/runner.js';
+import type { CommandRunner } from '@wanwatch/exec';
 import type { IpReader } from '../state/ip-json.js';
 import {
   masterCommands,

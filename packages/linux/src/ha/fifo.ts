@@ -10,7 +10,7 @@
 import { constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { WanwatchError } from '@wanwatch/core';
-import type { CommandRunner } from '../exec/runner.js';
+import type { CommandRunner } from '@wanwatch/exec';
 
 /** Where notify lines come from (replaceable in tests). */
 export interface NotifyLineSource {

@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { systemClock, type Clock, type Role, type RoleSource, type TimerHandle } from '@wanwatch/core';
-import { ExecaRunner, type CommandRunner } from '../exec/runner.js';
+import { ExecaRunner, type CommandRunner } from '@wanwatch/exec';
 import { IpReader } from '../state/ip-json.js';
 import type { LinuxAdapterLogger } from '../options.js';
 import { FifoLineSource, type NotifyLineSource } from './fifo.js';
@@ -99,8 +99,12 @@ export class KeepalivedRoleSource implements RoleSource {
     this.watchMs = options.watchIntervalMs ?? KEEPALIVED_DEFAULTS.watchIntervalMs;
     this.runner =
       options.runner ??
-      new ExecaRunner(options.commandPrefix ?? [], options.commandTimeoutMs ?? KEEPALIVED_DEFAULTS.commandTimeoutMs);
-    this.source = options.source ?? new FifoLineSource(options.fifo, new ExecaRunner([], 5000), (m) => this.warn(m));
+      new ExecaRunner({
+        prefix: options.commandPrefix,
+        timeoutMs: options.commandTimeoutMs ?? KEEPALIVED_DEFAULTS.commandTimeoutMs,
+      });
+    this.source =
+      options.source ?? new FifoLineSource(options.fifo, new ExecaRunner({ timeoutMs: 5000 }), (m) => this.warn(m));
   }
 
   /** The role now: see the file's comment for the order of sources. Opens the FIFO on first use. */

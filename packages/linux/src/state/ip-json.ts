@@ -5,7 +5,7 @@
  * and output that is not JSON is an `E_ADAPTER` error naming the command.
  */
 import { WanwatchError } from '@wanwatch/core';
-import type { CommandRunner } from '../exec/runner.js';
+import type { CommandRunner } from '@wanwatch/exec';
 import { plainAddress } from '../validate.js';
 
 /** Table ids the kernel reserves. */

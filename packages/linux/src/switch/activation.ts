@@ -17,7 +17,7 @@
  *   failure is logged as a warning.
  */
 import { WanwatchError, type ActivateContext, type SwitchReason } from '@wanwatch/core';
-import { CommandError, type CommandRunner } from '../exec/runner.js';
+import { CommandError, type CommandRunner } from '@wanwatch/exec';
 import type { ManagedUplink } from '../options.js';
 import {
   asDefaultRoute,

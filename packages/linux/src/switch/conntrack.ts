@@ -17,8 +17,8 @@
  * again already take the new uplink. It never fails a switch: conntrack
  * missing or failing is a warning.
  */
-import type { CommandRunner } from '../exec/runner.js';
-import { CommandError } from '../exec/runner.js';
+import type { CommandRunner } from '@wanwatch/exec';
+import { CommandError } from '@wanwatch/exec';
 
 /** What a clean-up did. */
 export interface ConntrackOutcome {

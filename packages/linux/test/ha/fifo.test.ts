@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync, writeSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExecaRunner } from '../../src/exec/runner.js';
+import { ExecaRunner } from '@wanwatch/exec';
 import { FifoLineSource } from '../../src/ha/fifo.js';
 
 /** Writes like keepalived: a read-write, non-blocking descriptor, so nothing blocks without a reader. */
@@ -28,7 +28,7 @@ describe("keepalived's notify FIFO", () => {
 
   it('is created when missing, and streams whole lines however they are split', async () => {
     const path = join(dir, 'notify');
-    fifo = new FifoLineSource(path, new ExecaRunner([], 5000), () => undefined);
+    fifo = new FifoLineSource(path, new ExecaRunner({ timeoutMs: 5000 }), () => undefined);
     const lines: string[] = [];
     fifo.onLine((l) => lines.push(l));
     assert.deepEqual(await fifo.open(), []);
@@ -44,7 +44,7 @@ describe("keepalived's notify FIFO", () => {
     // keepalived holds the FIFO open while it runs, so what it wrote waits in the pipe.
     const holder = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
     writeSync(holder, 'INSTANCE "VI_1" MASTER 100\n');
-    fifo = new FifoLineSource(path, new ExecaRunner([], 5000), () => undefined);
+    fifo = new FifoLineSource(path, new ExecaRunner({ timeoutMs: 5000 }), () => undefined);
     const lines: string[] = [];
     fifo.onLine((l) => lines.push(l));
     assert.deepEqual(await fifo.open(), ['INSTANCE "VI_1" MASTER 100']);
@@ -63,7 +63,7 @@ describe("keepalived's notify FIFO", () => {
   it('refuses a path that is not a FIFO', async () => {
     const path = join(dir, 'plain');
     writeFileSync(path, '');
-    fifo = new FifoLineSource(path, new ExecaRunner([], 5000), () => undefined);
+    fifo = new FifoLineSource(path, new ExecaRunner({ timeoutMs: 5000 }), () => undefined);
     await assert.rejects(fifo.open(), { code: 'E_CONFIG', message: /is not a FIFO/ });
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
 import type { Role } from '@wanwatch/core';
-import type { CommandRunner } from '../../src/exec/runner.js';
+import type { CommandRunner } from '@wanwatch/exec';
 import type { NotifyLineSource } from '../../src/ha/fifo.js';
 import { KeepalivedRoleSource, type KeepalivedRoleOptions } from '../../src/ha/keepalived-role.js';
 

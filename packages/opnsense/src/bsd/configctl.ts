@@ -6,7 +6,7 @@
  * with `Execute error`, and configctl still exits 0: the answer must be read.
  */
 import { WanwatchError } from '@wanwatch/core';
-import { CommandError, showCommand, type CommandResult, type CommandRunner } from '../exec/runner.js';
+import { CommandError, showCommand, type CommandResult, type CommandRunner } from '@wanwatch/exec';
 
 /** configd's answers that mean the action did not run. */
 const REFUSALS = ['Action not allowed or missing', 'Execute error'] as const;

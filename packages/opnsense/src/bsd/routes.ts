@@ -4,8 +4,8 @@
  * per family and FIB), changed the way OPNsense's `system_default_route()`
  * does it: `route delete -inet default` then `route add -inet default <gw>`.
  */
-import type { CommandRunner } from '../exec/runner.js';
-import { CommandError } from '../exec/runner.js';
+import type { CommandRunner } from '@wanwatch/exec';
+import { CommandError } from '@wanwatch/exec';
 
 /** The default route of one family. */
 export interface DefaultRoute {

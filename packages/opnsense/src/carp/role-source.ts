@@ -16,7 +16,7 @@ import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { WanwatchError, type Role, type RoleSource } from '@wanwatch/core';
 import { parseIfconfig, type CarpState } from '../bsd/ifconfig.js';
-import { ExecaRunner, type CommandRunner } from '../exec/runner.js';
+import { ExecaRunner, type CommandRunner } from '@wanwatch/exec';
 import { OPNSENSE_COMMANDS, type OpnsenseLogger } from '../options.js';
 
 /** Settings of {@link CarpRoleSource}. */
@@ -93,7 +93,6 @@ export class CarpRoleSource implements RoleSource {
     this.runner = new ExecaRunner({
       timeoutMs: options.commandTimeoutMs ?? CARP_DEFAULTS.commandTimeoutMs,
       path,
-      env: {},
       debug: (m) => options.logger?.debug?.(m),
     });
     this.ifconfig = path.length > 0 ? 'ifconfig' : OPNSENSE_COMMANDS.ifconfig;

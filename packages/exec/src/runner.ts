@@ -1,11 +1,11 @@
 /**
- * Every external command of the adapter goes through here: an argument
- * array (never a shell string), a time limit, the caller's abort signal,
- * the C locale (so that messages can be read), and stderr kept for the
- * error. A failure is a {@link CommandError} that names the command.
+ * Every external command of a platform adapter goes through here: an
+ * argument array (never a shell string), a time limit that holds even when
+ * a grandchild keeps the output open, the caller's abort signal, the C
+ * locale (so that messages can be read), and stderr kept for the error. A
+ * failure is a {@link CommandError} that names the command.
  *
- * The same shape as @wanwatch/linux's runner (adapters depend on core only),
- * plus a search path: tests put emulated FreeBSD commands in front of PATH.
+ * Shared by @wanwatch/linux and @wanwatch/opnsense.
  */
 import { execa } from 'execa';
 import { WanwatchError, type ErrorCode } from '@wanwatch/core';
@@ -89,29 +89,41 @@ const TIMED_OUT = {
 
 /** Settings of {@link ExecaRunner}. */
 export interface RunnerSettings {
-  /** Time limit of every command. */
+  /** Time limit of every command (a command may ask for its own). */
   readonly timeoutMs: number;
-  /** Directories searched before PATH (tests put emulated commands there). */
-  readonly path: readonly string[];
+  /** Put in front of every command, e.g. `['ip', 'netns', 'exec', 'lab-router']`. Default none. */
+  readonly prefix?: readonly string[] | undefined;
+  /** Directories searched before PATH (tests put emulated commands there). Default none. */
+  readonly path?: readonly string[] | undefined;
   /** Extra environment of every command. */
-  readonly env: Readonly<Record<string, string>>;
+  readonly env?: Readonly<Record<string, string>> | undefined;
   /** Every command run, with its outcome and duration. */
   readonly debug?: ((message: string) => void) | undefined;
 }
 
-/** Runs commands through execa, each with a time limit. */
+/**
+ * Runs commands through execa, each with a time limit.
+ *
+ * @example
+ * ```ts
+ * const runner = new ExecaRunner({ timeoutMs: 5000 });
+ * const { stdout } = await runner.run(['ip', '-json', 'addr', 'show'], { signal });
+ * ```
+ */
 export class ExecaRunner implements CommandRunner {
   private readonly env: Record<string, string>;
+  private readonly prefix: readonly string[];
 
   constructor(private readonly settings: RunnerSettings) {
-    const path = [...settings.path, process.env.PATH ?? '/sbin:/bin:/usr/sbin:/usr/bin'].join(':');
+    this.prefix = settings.prefix ?? [];
+    const path = [...(settings.path ?? []), process.env.PATH ?? '/sbin:/bin:/usr/sbin:/usr/bin'].join(':');
     this.env = { ...settings.env, PATH: path, LC_ALL: 'C' };
   }
 
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    const command = [...argv];
+    const command = [...this.prefix, ...argv];
     const [file, ...args] = command;
-    if (file === undefined) throw new RangeError('empty command');
+    if (file === undefined || argv.length === 0) throw new RangeError('empty command');
     const timeoutMs = options.timeoutMs ?? this.settings.timeoutMs;
     const started = performance.now();
     const child = execa(file, args, {
