@@ -115,7 +115,7 @@ describe('ICMP probes in the lab (native backend)', function () {
     // In flight when the carrier went ("lost carrier") or sent after ("has no carrier"): never a timeout.
     assert.equal(down.result.ok, false);
     assert.match(!down.result.ok ? down.result.error : '', /^ENETDOWN: wan2 (lost|has no) carrier$/);
-    assert.ok(down.elapsedMs < 250, `carrier loss seen after ${down.elapsedMs} ms`);
+    assert.ok(down.elapsedMs < 1000, `carrier loss seen after ${down.elapsedMs} ms, not at the 1 s timeout`);
     await fault.clear();
     const up = await host.until(s, true, 20, 3000);
     assert.equal(up.result.ok, true);
@@ -148,7 +148,7 @@ describe('ICMP probes in the lab (native backend)', function () {
       const start = performance.now();
       const r = await host.send({ target: t4[0]!, uplink, path: 'default', timeoutMs: 2000 });
       assert.deepEqual(r, { ok: false, error: 'ENETUNREACH' });
-      assert.ok(performance.now() - start < 200);
+      assert.ok(performance.now() - start < 1000, 'long before the 2 s timeout');
     } finally {
       await lab.setDefaultUplink(1);
     }

@@ -108,6 +108,7 @@ describe('TCP, HTTP(S) and DNS probes in the lab', function () {
     const start = performance.now();
     const r = await host.send({ target: forms[4].tcp, uplink: uplinkOf(lab, 2), timeoutMs: 2000 });
     assert.match(!r.ok ? r.error : 'ok', /^ENETDOWN: wan2 (has no|lost) carrier$/);
-    assert.ok(performance.now() - start < 250, `${performance.now() - start} ms`);
+    // At once means long before the 2 s timeout; the margin is for a loaded CI machine.
+    assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
   });
 });

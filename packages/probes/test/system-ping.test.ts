@@ -105,7 +105,8 @@ describe('system ping backend', function () {
       const r = await host.send({ target: lab.targets4(1)[0]!, uplink: uplinkOf(lab, 2), timeoutMs: 2000 });
       // "lost carrier" when the device state was still cached as up and the ping was already running.
       assert.match(!r.ok ? r.error : 'ok', /^ENETDOWN: wan2 (has no|lost) carrier$/);
-      assert.ok(performance.now() - start < 250, `${performance.now() - start} ms`);
+      // At once means long before the 2 s timeout; the margin is for a loaded CI machine.
+      assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
     });
   });
 });

@@ -83,10 +83,10 @@ describe('linux adapter: link events, in the lab', function () {
     const from = events.seen.length;
     const start = performance.now();
     const fault = await lab.faults.carrierLoss(2);
-    const down = await events.next(from, (e) => e.uplink === 'wan2' && e.carrier === 'down', 1000);
+    const down = await events.next(from, (e) => e.uplink === 'wan2' && e.carrier === 'down', 2000);
     assert.ok(down, 'no down event');
     const downMs = down.at - start;
-    assert.ok(downMs < 500, `down reported after ${downMs.toFixed(0)} ms`);
+    assert.ok(downMs < 1000, `down reported after ${downMs.toFixed(0)} ms`);
     const restored = performance.now();
     await fault.clear();
     const up = await events.next(from, (e) => e.uplink === 'wan2' && e.carrier === 'up', 2000);
