@@ -34,6 +34,7 @@ import {
   buildInternet,
   buildIsp,
   buildUplinkLink,
+  installRouterNat,
   setDefaultUplink,
   uplinkDevice,
   type LabNamespaces,
@@ -180,17 +181,7 @@ export class HaLab {
       await this.address(r, HA_LAN.device, `${HA_LAN.router4(k)}/24`);
       await this.address(r, HA_LAN.device, `${HA_LAN.router6(k)}/64`);
       await ipIn(r, ['link', 'set', HA_LAN.device, 'up']);
-      await nftIn(
-        r,
-        [
-          'table inet ww_nat {',
-          '  chain postrouting {',
-          '    type nat hook postrouting priority srcnat; policy accept;',
-          '    oifname "wan*" masquerade',
-          '  }',
-          '}',
-        ].join('\n'),
-      );
+      await installRouterNat(r);
     }
     await ipIn(lan, ['link', 'set', 'br0', 'up']);
     await this.address(lan, 'br0', `${HA_LAN.host4}/24`);

@@ -125,8 +125,13 @@ export async function buildLan(ns: LabNamespaces, ipv6: boolean): Promise<void> 
   await ipIn(ns.lan, ['link', 'set', 'eth0', 'up']);
   await addRoute(ns.lan, ['add', 'default', 'via', LAN.router4]);
   if (ipv6) await addRoute(ns.lan, ['add', 'default', 'via', LAN.router6]);
+  await installRouterNat(ns.router);
+}
+
+/** NAT (masquerade) of everything a router sends out of its uplinks (`wan*`), IPv4 and IPv6. */
+export async function installRouterNat(router: string): Promise<void> {
   await nftIn(
-    ns.router,
+    router,
     [
       'table inet ww_nat {',
       '  chain postrouting {',
