@@ -32,13 +32,18 @@ function gatewayAddress(uplink: Uplink, family: 4 | 6, resolve: GatewayResolver 
   return resolve?.(uplink, family) ?? null;
 }
 
-/** Resolves `host` (an address, `gateway` or `gateway6`) of `request`; a failure result when it cannot leave now. */
+/**
+ * Resolves `host` (an address, `gateway` or `gateway6`) of `request`; a failure result when it cannot leave now.
+ * `needSource`: the probe binds to the uplink's address (fails with EADDRNOTAVAIL without one);
+ * `linkLocalSource`: for a link-local destination, that address is the uplink's link-local one.
+ */
 export function egress(
   request: ProbeRequest,
   host: string,
   links: LinkCache,
   needSource: boolean,
   resolveGateway?: GatewayResolver,
+  linkLocalSource = false,
 ): Egress | ProbeResult {
   const { uplink } = request;
   const isGateway = host === 'gateway' || host === 'gateway6';
@@ -60,7 +65,9 @@ export function egress(
   if (!link.carrier) return fail(`ENETDOWN: ${dev} has no carrier`);
   let source: string | undefined;
   if (needSource) {
-    source = link.addresses[family][0];
+    // A link-local destination answers a link-local source (FreeBSD's ping -S; dpinger does the same).
+    const scoped = linkLocalSource && family === 6 && address.includes('%');
+    source = (scoped ? link.addresses[6].find((a) => a.includes('%')) : undefined) ?? link.addresses[family][0];
     if (source === undefined) return fail(`EADDRNOTAVAIL: ${dev} has no IPv${family} address`);
   }
   return { address, family, device: dev, ifindex: link.ifindex, source };
