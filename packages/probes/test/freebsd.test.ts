@@ -18,8 +18,12 @@ import { createProbe, type WanwatchProbe } from '../src/index.js';
 import type { NetPingModule, NetPingSession, RawSocketLike } from '../src/icmp/net-ping-types.js';
 
 const uplink = (id: string, dev: string): Uplink => ({ id, interface: dev, priority: 1 }) as Uplink;
-const req = (u: Uplink, target: string, timeoutMs = 1000, path: 'uplink' | 'default' = 'uplink'): ProbeRequest =>
-  ({ uplink: u, target, timeoutMs, path }) as ProbeRequest;
+const req = (u: Uplink, target: string, timeoutMs = 1000, path: 'uplink' | 'default' = 'uplink'): ProbeRequest => ({
+  uplink: u,
+  target,
+  timeoutMs,
+  path,
+});
 
 /** The box: igb1 healthy (IPv4 + IPv6), igb2 without carrier, igb3 down, igb4 IPv4 only. */
 function boxState(): FakeState {
