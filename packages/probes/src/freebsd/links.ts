@@ -126,8 +126,6 @@ export class IfconfigLinks {
   private readonly run: IfconfigRunner;
   private readonly maxAgeMs: number;
   private readonly interfaces: () => NodeJS.Dict<NetworkInterfaceInfo[]>;
-  /** `ifconfig` runs started (for tests and the README's cost figures). */
-  runs = 0;
 
   constructor(private readonly options: IfconfigLinksOptions = {}) {
     this.run = options.run ?? execaRunner(options.command ?? FREEBSD_IFCONFIG);
@@ -154,16 +152,16 @@ export class IfconfigLinks {
     if (!hit || performance.now() - hit.at > this.maxAgeMs) void this.refresh(dev);
     const state = hit?.state;
     if (state?.kind !== 'device') return MISSING;
-    const addresses = addressesIn(this.interfaces()[dev], dev);
+    const entries = this.interfaces()[dev];
+    const addresses = addressesIn(entries, dev);
     // FreeBSD has no sysfs ifindex; a link-local address's scope id is the ifindex (0 = not known).
-    const ifindex = this.interfaces()[dev]?.find((a) => a.family === 'IPv6' && a.scopeid)?.scopeid ?? 0;
+    const ifindex = entries?.find((a) => a.family === 'IPv6' && a.scopeid)?.scopeid ?? 0;
     return { exists: true, ifindex, up: state.up, carrier: state.carrier, addresses };
   }
 
   private refresh(dev: string): Promise<void> {
     const running = this.reading.get(dev);
     if (running) return running;
-    this.runs++;
     const p = this.run(dev)
       .then(
         (run) => readIfconfig(dev, run),
