@@ -6,7 +6,7 @@
  * few tens of milliseconds so that a round of many targets costs one read.
  */
 import { readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { ConfigError, isInterfaceName } from '@wanwatch/core';
 
 /** Throws a core `ConfigError` (`E_CONFIG`) unless `name` is a valid device name. */
@@ -30,7 +30,8 @@ export interface LinkState {
   readonly addresses: { readonly 4: readonly string[]; readonly 6: readonly string[] };
 }
 
-const MISSING: LinkState = { exists: false, ifindex: 0, up: false, carrier: false, addresses: { 4: [], 6: [] } };
+/** The state of a device that does not exist. */
+export const MISSING: LinkState = { exists: false, ifindex: 0, up: false, carrier: false, addresses: { 4: [], 6: [] } };
 
 function readSys(dev: string, file: string): string | null {
   try {
@@ -41,9 +42,14 @@ function readSys(dev: string, file: string): string | null {
 }
 
 function addressesOf(dev: string): LinkState['addresses'] {
+  return addressesIn(networkInterfaces()[dev], dev);
+}
+
+/** `dev`'s addresses from its `os.networkInterfaces()` entries: global IPv6 first, link-local ones with `%dev`. */
+export function addressesIn(entries: readonly NetworkInterfaceInfo[] | undefined, dev: string): LinkState['addresses'] {
   const v4: string[] = [];
   const v6: string[] = [];
-  for (const a of networkInterfaces()[dev] ?? []) {
+  for (const a of entries ?? []) {
     if (a.family === 'IPv4') v4.push(a.address);
     else if (a.address.toLowerCase().startsWith('fe80:')) v6.push(`${a.address}%${dev}`);
     else v6.unshift(a.address);

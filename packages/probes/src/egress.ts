@@ -32,13 +32,18 @@ function gatewayAddress(uplink: Uplink, family: 4 | 6, resolve: GatewayResolver 
   return resolve?.(uplink, family) ?? null;
 }
 
-/** Resolves `host` (an address, `gateway` or `gateway6`) of `request`; a failure result when it cannot leave now. */
+/**
+ * Resolves `host` (an address, `gateway` or `gateway6`) of `request`; a failure result when it cannot leave now.
+ * `needSource`: the probe binds to the uplink's address (fails with EADDRNOTAVAIL without one);
+ * `linkLocalSource`: that IPv6 address is link-local exactly when the destination is (FreeBSD's ping -S).
+ */
 export function egress(
   request: ProbeRequest,
   host: string,
   links: LinkCache,
   needSource: boolean,
   resolveGateway?: GatewayResolver,
+  linkLocalSource = false,
 ): Egress | ProbeResult {
   const { uplink } = request;
   const isGateway = host === 'gateway' || host === 'gateway6';
@@ -60,7 +65,12 @@ export function egress(
   if (!link.carrier) return fail(`ENETDOWN: ${dev} has no carrier`);
   let source: string | undefined;
   if (needSource) {
-    source = link.addresses[family][0];
+    // With a source-bound ping (FreeBSD), a link-local destination needs a link-local source and a
+    // global one a global source (dpinger picks them the same way); else the first address, as before.
+    if (linkLocalSource && family === 6) {
+      const scoped = address.includes('%');
+      source = link.addresses[6].find((a) => a.includes('%') === scoped);
+    } else source = link.addresses[family][0];
     if (source === undefined) return fail(`EADDRNOTAVAIL: ${dev} has no IPv${family} address`);
   }
   return { address, family, device: dev, ifindex: link.ifindex, source };

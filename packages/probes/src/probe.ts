@@ -5,8 +5,12 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { Probe, ProbeRequest, ProbeResult } from '@wanwatch/core';
+import type { NetworkInterfaceInfo } from 'node:os';
+import { isInterfaceName, type Probe, type ProbeRequest, type ProbeResult } from '@wanwatch/core';
 import { LinkCache } from './device.js';
+import { IfconfigLinks, type IfconfigRunner } from './freebsd/links.js';
+import { freebsdPing, FREEBSD_PING } from './icmp/freebsd-ping.js';
+import { probeSystemFor, type ProbeSystem } from './system.js';
 import { LinkGuard } from './link-guard.js';
 import { dnsQuery } from './dns.js';
 import { egress, isResult, type Egress, type GatewayResolver } from './egress.js';
@@ -30,10 +34,36 @@ export const DEFAULT_PAYLOAD_BYTES = 56;
 /** Default IPv4 TTL / IPv6 hop limit. */
 export const DEFAULT_TTL = 64;
 
+/** FreeBSD (OPNsense) settings of {@link createProbe}; used only with `system: 'freebsd'`. */
+export interface FreeBsdProbeOptions {
+  /** The `ping` to run for ICMP probes. Default `/sbin/ping`. */
+  readonly pingCommand?: string;
+  /** The `ifconfig` to read link state with. Default `/sbin/ifconfig`. */
+  readonly ifconfigCommand?: string;
+  /** A device's `ifconfig` answer is re-read in the background once older than this, in ms. Default 1000. */
+  readonly ifconfigMaxAgeMs?: number;
+  /** Runs `ifconfig <dev>` instead of `ifconfigCommand` (tests). */
+  readonly runIfconfig?: IfconfigRunner;
+  /** Replaces `os.networkInterfaces()` as the source of the uplinks' addresses (tests). */
+  readonly networkInterfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>;
+}
+
 /** Settings of {@link createProbe}. Every field is optional. */
 export interface ProbeOptions {
+  /**
+   * Which system's mechanisms to use. Default: `freebsd` when
+   * `process.platform` is `freebsd`, else `linux` ({@link probeSystemFor}).
+   * `linux`: ICMP raw sockets bound to the uplink's device (SO_BINDTODEVICE),
+   * link state from sysfs. `freebsd`: ICMP through `/sbin/ping -S <the
+   * uplink's address>`, link state from `ifconfig` (cached), TCP/HTTP/DNS
+   * bound to the uplink's address as on Linux. Selectable so that tests can
+   * run the FreeBSD path on Linux.
+   */
+  readonly system?: ProbeSystem;
+  /** FreeBSD settings (commands, ifconfig cache age, test hooks). */
+  readonly freebsd?: FreeBsdProbeOptions;
   readonly icmp?: {
-    /** `auto` (default): native, falling back to system ping. */
+    /** `auto` (default): native, falling back to system ping; on FreeBSD always the system ping (`native` is rejected there). */
     readonly backend?: IcmpBackendChoice;
     /** ICMP payload bytes, 4…1472. Default {@link DEFAULT_PAYLOAD_BYTES}. */
     readonly payloadBytes?: number;
@@ -78,6 +108,9 @@ export class WanwatchProbe implements Probe {
   private readonly guard: LinkGuard;
   private readonly shape: EchoShape;
   private readonly logger: ProbeLogger;
+  private readonly bsd: IfconfigLinks | null = null;
+  /** The system whose mechanisms this probe uses. */
+  readonly system: ProbeSystem;
   private native: NativeIcmp | null = null;
   private backend: Promise<IcmpBackendName> | null = null;
   private chosen: IcmpBackendName | null = null;
@@ -89,9 +122,27 @@ export class WanwatchProbe implements Probe {
       payloadBytes: checkRange('icmp.payloadBytes', options.icmp?.payloadBytes ?? DEFAULT_PAYLOAD_BYTES, 4, 1472),
       ttl: checkRange('icmp.ttl', options.icmp?.ttl ?? DEFAULT_TTL, 1, 255),
     };
-    this.links = new LinkCache(options.linkCacheMs ?? 50);
-    this.guard = new LinkGuard(this.links, options.linkPollMs ?? 100);
+    this.system = options.system ?? probeSystemFor(process.platform);
     this.logger = options.logger ?? { warn: (m) => console.warn(m) };
+    if (this.system === 'freebsd') {
+      if (options.icmp?.backend === 'native')
+        throw new RangeError(
+          "icmp.backend 'native' is Linux-only (SO_BINDTODEVICE); on FreeBSD use 'auto' or 'system'",
+        );
+      const f = options.freebsd ?? {};
+      const bsd = new IfconfigLinks({
+        run: f.runIfconfig,
+        command: f.ifconfigCommand,
+        maxAgeMs: f.ifconfigMaxAgeMs,
+        interfaces: f.networkInterfaces,
+        warn: (m) => this.logger.warn(m),
+      });
+      this.bsd = bsd;
+      this.links = new LinkCache(options.linkCacheMs ?? 50, (dev) => bsd.read(dev));
+    } else {
+      this.links = new LinkCache(options.linkCacheMs ?? 50);
+    }
+    this.guard = new LinkGuard(this.links, options.linkPollMs ?? 100);
   }
 
   /** The ICMP backend in use, or null before the first ICMP probe chose it. */
@@ -107,6 +158,12 @@ export class WanwatchProbe implements Probe {
 
   private async choose(): Promise<IcmpBackendName> {
     const choice = this.options.icmp?.backend ?? 'auto';
+    if (this.system === 'freebsd') {
+      // No SO_BINDTODEVICE, and raw-socket cannot bind an address: the system ping with -S (see icmp/freebsd-ping.ts).
+      this.chosen = 'system-ping';
+      this.logger.info?.("wanwatch probes: ICMP through FreeBSD's ping, bound to each uplink's source address (-S)");
+      return 'system-ping';
+    }
     if (choice !== 'system') {
       const opened = await openNative(this.shape, this.options.loadNetPing ?? loadNetPing);
       if ('native' in opened) {
@@ -158,9 +215,11 @@ export class WanwatchProbe implements Probe {
   private async dispatch(request: ProbeRequest, target: ParsedTarget): Promise<ProbeResult> {
     const { timeoutMs, signal } = request;
     if (!(timeoutMs > 0)) return fail(`invalid timeout ${timeoutMs}`);
+    if (this.bsd) await this.firstLinkRead(request);
     switch (target.kind) {
       case 'icmp': {
-        const e = egress(request, target.host, this.links, false, this.options.resolveGateway);
+        const bsd = this.system === 'freebsd';
+        const e = egress(request, target.host, this.links, bsd, this.options.resolveGateway, bsd);
         return isResult(e) ? e : this.guard.run(e.device, () => this.icmp(e, timeoutMs, signal));
       }
       case 'tcp': {
@@ -183,6 +242,17 @@ export class WanwatchProbe implements Probe {
     }
   }
 
+  /** FreeBSD: the first probe of a device waits for its first `ifconfig` answer; later ones use the cached one. */
+  private async firstLinkRead(request: ProbeRequest): Promise<void> {
+    const dev = request.uplink.interface;
+    if (request.path === 'default' || dev === undefined || !isInterfaceName(dev)) return;
+    const pending = this.bsd?.ready(dev);
+    if (pending) {
+      await pending;
+      this.links.invalidate(dev);
+    }
+  }
+
   private async resolveName(host: string): Promise<string | null> {
     try {
       return (await lookup(host)).address;
@@ -193,6 +263,8 @@ export class WanwatchProbe implements Probe {
 
   private async icmp(e: Egress, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult> {
     const backend = await this.resolveIcmpBackend();
+    if (this.system === 'freebsd')
+      return freebsdPing(e, timeoutMs, this.shape, this.options.freebsd?.pingCommand ?? FREEBSD_PING, signal);
     if (backend === 'system-ping') return systemPing(e, timeoutMs, this.shape, signal);
     if (!this.native) return fail('native ICMP unavailable');
     const result = await this.native.ping(e, timeoutMs, signal);

@@ -9,7 +9,7 @@
  */
 import { type Adapter, type Clock, type Probe, type RoleSource, type Uplink } from '@wanwatch/core';
 import { KeepalivedRoleSource, LinuxAdapter, type LinuxAdapterOptions } from '@wanwatch/linux';
-import { createProbe } from '@wanwatch/probes';
+import { createProbe, type ProbeSystem } from '@wanwatch/probes';
 import type { AgentConfig } from '../config/load.js';
 import { opnsensePlatform } from './opnsense.js';
 import { simulatedPlatform } from './simulated.js';
@@ -58,13 +58,18 @@ export function linuxAdapterOptions(config: AgentConfig, logger: PlatformLogger)
   };
 }
 
-/** The probe of a real platform: `gateway` targets of `auto` uplinks ask the adapter. */
+/**
+ * The probe of a real platform: `gateway` targets of `auto` uplinks ask the adapter.
+ * `system`: whose mechanisms the probe uses (see `@wanwatch/probes`); default by `process.platform`.
+ */
 export function platformProbe(
   config: AgentConfig,
   gatewayOf: (id: string, family: 4 | 6) => string | null,
   logger: PlatformLogger,
+  system?: ProbeSystem,
 ): Probe {
   return createProbe({
+    ...(system === undefined ? {} : { system }),
     resolveGateway: (u: Uplink, family) => gatewayOf(u.id, family),
     icmp: { backend: config.icmp.backend, payloadBytes: config.icmp.payloadBytes, ttl: config.icmp.ttl },
     logger,

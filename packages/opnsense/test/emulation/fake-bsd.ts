@@ -1,7 +1,7 @@
 /**
  * The emulated OPNsense box of the tests: a directory of executables named
  * like the real commands (configctl, ifconfig, route, netstat, sysctl,
- * ifctl, pkill, rtsold, rtsold_script.sh), each running fakebsd.js on one
+ * ifctl, pkill, rtsold, rtsold_script.sh, ping), each running fakebsd.js on one
  * JSON state, and helpers to read the recorded calls and the state back.
  * Give `bin` to the adapter as `commandPath`.
  */
@@ -22,6 +22,7 @@ export const COMMANDS = [
   'pkill',
   'rtsold',
   'rtsold_script.sh',
+  'ping',
 ] as const;
 
 export interface FakeAddress {
@@ -78,6 +79,8 @@ export interface FakeState {
   faults: Record<string, FakeFault>;
   /** A netlab namespace the changes are mirrored into. */
   lab?: string;
+  /** The emulated FreeBSD ping: targets that never answer / answer "Destination Host Unreachable"; the RTT of the others (default 0.4 ms). */
+  ping?: { silent?: string[]; unreachable?: string[]; rttMs?: number };
 }
 export interface FakeCall {
   argv: string[];

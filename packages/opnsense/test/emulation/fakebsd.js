@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // An emulation of the FreeBSD/OPNsense commands the OPNsense adapter runs:
 // configctl, ifconfig, route, netstat, sysctl, ifctl, pkill, rtsold and
-// rtsold_script.sh. OPNsense cannot run here, so the tests run the adapter
+// rtsold_script.sh; and FreeBSD 14's ping, as @wanwatch/probes runs it on
+// FreeBSD (-S <source address>). OPNsense cannot run here, so the tests run the adapter
 // against this. Each command accepts only the syntax documented in
 // ../shared/reference/anchor-opnsense-dpinger.md (and FreeBSD's man pages),
 // answers in the real output formats, records every call, and keeps a small
@@ -352,6 +353,84 @@ function ifconfig(state) {
   return 0;
 }
 
+// ---- ping --------------------------------------------------------------------
+// FreeBSD 14's unified ping (sbin/ping/ping.c, ping6.c): the options wanwatch's
+// probes use, `-I` refused for a unicast destination (IPv4), `-S` bound like
+// bind(2) (an address of this box, else "bind: Can't assign requested
+// address", exit 1), the interface owning the source down → "sendto: Network is
+// down", no carrier → silence. `state.ping`: `silent` targets never answer,
+// `unreachable` ones draw "Destination Host Unreachable", others answer after
+// `rttMs` (default 0.4). Output as FreeBSD's own tests expect it
+// (sbin/ping/tests/test_ping.py).
+
+function pingUsage(message) {
+  return fail(`ping: ${message}`, 64);
+}
+
+function ping(state) {
+  const opts = {};
+  const flags = new Set();
+  let target;
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    if (/^-[46nqoQv]+$/.test(a)) for (const f of a.slice(1)) flags.add(f);
+    else if (/^-[cWsmStiI]$/.test(a)) {
+      if (args[k + 1] === undefined) return pingUsage(`option requires an argument -- ${a.slice(1)}`);
+      opts[a.slice(1)] = args[++k];
+    } else if (a.startsWith('-')) return pingUsage(`illegal option -- ${a.slice(1)}`);
+    else if (target === undefined) target = a;
+    else return pingUsage('too many targets');
+  }
+  if (target === undefined) return pingUsage('no target');
+  const v6 = flags.has('6') || (!flags.has('4') && isV6(target));
+  if (v6 ? !isV6(target) : !isV4(target)) return fail(`ping: cannot resolve ${target}: Unknown host`, 68);
+  if (!v6 && opts.I !== undefined) return pingUsage('-I, -L, -T flags cannot be used with unicast destination');
+  if (opts.W !== undefined && !/^\d+(\.\d+)?$/.test(opts.W)) return pingUsage(`invalid timing interval: \`${opts.W}'`);
+  const count = Number(opts.c ?? 1);
+  const waitMs = Number(opts.W ?? 10000);
+  const size = Number(opts.s ?? 56);
+  // The interface the packet leaves by: the one owning -S, else the default route's.
+  let dev;
+  if (opts.S !== undefined) {
+    const own = (i, d) =>
+      v6
+        ? i.ipv6.some((a) => a.address === opts.S) || opts.S === `fe80::5a9c:fcff:fe00:1%${d}`
+        : i.ipv4.some((a) => a.address === opts.S);
+    dev = Object.keys(state.interfaces).find((d) => own(state.interfaces[d], d));
+    if (dev === undefined) return fail("ping: bind: Can't assign requested address", 1);
+  } else {
+    dev = state.routes[v6 ? 'inet6' : 'inet']?.interface;
+    if (dev === undefined) return fail('ping: connect: Network is unreachable', 1);
+  }
+  const i = state.interfaces[dev];
+  const cfg = state.ping ?? {};
+  let received = 0;
+  const head = v6
+    ? `PING6(${40 + 8 + size}=40+8+${size} bytes) ${opts.S ?? '::'} --> ${target}`
+    : `PING ${target} (${target})${opts.S ? ` from ${opts.S}` : ''}: ${size} data bytes`;
+  print(head);
+  for (let n = 0; n < count; n++) {
+    if (!i.up) {
+      err += 'ping: sendto: Network is down\n';
+      continue;
+    }
+    if (i.carrier === false || (cfg.silent ?? []).includes(target)) continue;
+    if ((cfg.unreachable ?? []).includes(target)) {
+      print(`92 bytes from ${target}: Destination Host Unreachable`);
+      continue;
+    }
+    received++;
+  }
+  if (received === 0) hangMs = waitMs;
+  const rtt = (cfg.rttMs ?? 0.4).toFixed(3);
+  print('');
+  print(`--- ${target} ping${v6 ? '6' : ''} statistics ---`);
+  const loss = ((100 * (count - received)) / count).toFixed(1);
+  print(`${count} packets transmitted, ${received} packets received, ${loss}% packet loss`);
+  if (received > 0) print(`round-trip min/avg/max/${v6 ? 'std-dev' : 'stddev'} = ${rtt}/${rtt}/${rtt}/0.000 ms`);
+  return received > 0 ? 0 : 2;
+}
+
 // ---- route -------------------------------------------------------------------
 
 function route(state) {
@@ -487,6 +566,7 @@ function rtsoldScript(state) {
 const HANDLERS = {
   configctl,
   ifconfig,
+  ping,
   route,
   netstat,
   sysctl,

@@ -51,17 +51,36 @@ export function readPing(exitCode: number | undefined, stdout: string, stderr: s
 }
 
 /** One echo request through `ping`. Never rejects. */
-export async function systemPing(
+export function systemPing(
   egress: Egress,
   timeoutMs: number,
   shape: EchoShape,
+  signal?: AbortSignal,
+): Promise<ProbeResult> {
+  return runPing('ping', pingArgs(egress, timeoutMs, shape), timeoutMs, readPing, signal);
+}
+
+/** Reads one finished ping run. */
+export type PingReader = (
+  exitCode: number | undefined,
+  stdout: string,
+  stderr: string,
+  elapsedMs: number,
+) => ProbeResult;
+
+/** Runs one ping process (`command` with `args`) and reads it with `read`. Never rejects. */
+export async function runPing(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+  read: PingReader,
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
   const start = performance.now();
   try {
     // Loaded on first use: most installations never need it, and it costs memory.
     const { execa } = await import('execa');
-    const res = await execa('ping', pingArgs(egress, timeoutMs, shape), {
+    const res = await execa(command, args, {
       timeout: timeoutMs + 1000,
       reject: false,
       cancelSignal: signal,
@@ -70,7 +89,7 @@ export async function systemPing(
     if (res.isCanceled) return fail('aborted');
     if (res.timedOut) return fail('timeout');
     if (res.failed && res.exitCode === undefined) return fail(`ping: ${res.shortMessage}`);
-    return readPing(res.exitCode, String(res.stdout), String(res.stderr), performance.now() - start);
+    return read(res.exitCode, String(res.stdout), String(res.stderr), performance.now() - start);
   } catch (err) {
     return fail(`ping: ${err instanceof Error ? err.message : String(err)}`);
   }
