@@ -53,6 +53,11 @@ describe('system ping backend', function () {
         ok: false,
         error: 'ENODEV',
       });
+      assert.deepEqual(readPing(2, '', 'ping: 192.0.2.300: Name or service not known\n', 1), {
+        ok: false,
+        error: 'ping: 192.0.2.300: Name or service not known',
+      });
+      assert.deepEqual(readPing(2, '', '', 1), { ok: false, error: 'ping: exit 2' });
     });
   });
 

@@ -47,7 +47,9 @@ export function readPing(exitCode: number | undefined, stdout: string, stderr: s
   for (const [pattern, reason] of STDERR_REASONS) if (pattern.test(stderr)) return fail(reason);
   if (/Unreachable/i.test(stdout)) return fail('EHOSTUNREACH: destination unreachable');
   if (exitCode === 1) return fail('timeout');
-  return fail(`ping: ${stderr.trim().split('\n')[0] ?? `exit ${exitCode}`}`);
+  // iputils prefixes its own messages with "ping: " already.
+  const said = (stderr.trim().split('\n')[0] ?? '').replace(/^ping:\s*/, '');
+  return fail(`ping: ${said || `exit ${exitCode ?? '?'}`}`);
 }
 
 /** One echo request through `ping`. Never rejects. */
