@@ -59,6 +59,26 @@ describe('the wanwatch agent on a Linux router (namespaces, real packets)', func
     return agent.until('every uplink up', (s) => allUp(s) && s.active === uplinks[0]!.name && !s.busy, 30_000);
   }
 
+  it("adopts the DHCP client's uplink at start without a switch, with its own route beside the client's", async () => {
+    const s = await start();
+    assert.equal(s.lastSwitchAt, null, 'no switch at start-up');
+    for (const family of [4, 6] as const) {
+      const routes = (await defaultRoutes(lab, family)).map((r) => [r.dev, r.metric]);
+      assert.deepEqual(
+        routes,
+        [
+          [lab.uplink(1).device, 10],
+          [lab.uplink(1).device, 100],
+        ],
+        `IPv${family}: wanwatch's route on the adopted uplink, the DHCP client's left alone`,
+      );
+    }
+    assert.ok(
+      agent!.lines.some((l) => /adopting fiber/.test(l)),
+      'the log says what it did',
+    );
+  });
+
   it('fails over within about a second of an upstream blackhole, and fails back after the delay', async () => {
     await start();
     meter = await lab.startMeter({ intervalMs: 5 });
