@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lab, type TrafficMeter } from '@wanwatch/netlab';
+import { ipIn, Lab, type TrafficMeter } from '@wanwatch/netlab';
 import type { StatusResult } from '@wanwatch/agent';
 import { CLI, LabAgent, labConfig, type LabUplinkSpec } from '../support/lab-agent.js';
 import { defaultRoutes, effectiveDevice, removeWanwatchRoutes } from '../support/routes.js';
@@ -249,6 +249,33 @@ describe('the wanwatch agent on a Linux router (namespaces, real packets)', func
     agent!.signal('SIGHUP');
     await waitLine(agent!, /Fiber!|uplinks\[0\]/, mark2);
     assert.equal((await agent!.status()).active, 'fiber', 'still running on the old config');
+  });
+
+  it('on a reload with other table ids, rule priority and metric, leaves no rule or route of the old layout', async () => {
+    const first = await start();
+    const lookups = async (family: 4 | 6) => {
+      const out = await ipIn(lab.ns.router, ['-N', '-json', `-${family}`, 'rule', 'show']);
+      const rules = JSON.parse(out.stdout || '[]') as { priority: number; table?: string }[];
+      return [
+        ...new Set(rules.filter((r) => r.priority < 32766 && r.priority > 0).map((r) => `${r.priority}/${r.table}`)),
+      ];
+    };
+    const metrics = async (family: 4 | 6) => (await defaultRoutes(lab, family)).map((r) => `${r.dev}/${r.metric}`);
+    assert.deepEqual(await lookups(4), ['1000/101', '1001/102']);
+    for (const [linux, rules, metric] of [
+      [{ tableBase: 300, rulePriority: 3000, metric: 30 }, ['3000/301', '3001/302'], 30],
+      [{}, ['1000/101', '1001/102'], 10], // and back to the defaults
+    ] as const) {
+      await agent!.rewrite(labConfig(lab, agent!.dir, TWO, { ...FAST, linux }));
+      const mark = agent!.lines.length;
+      agent!.signal('SIGHUP');
+      await waitLine(agent!, /config reloaded/, mark);
+      for (const family of [4, 6] as const) {
+        assert.deepEqual(await lookups(family), rules, `IPv${family} rules after the reload`);
+        assert.deepEqual(await metrics(family), [`wan1/${metric}`, 'wan1/100'], `IPv${family} default routes`);
+      }
+      assert.equal((await agent!.status()).lastSwitchAt, first.lastSwitchAt, 'no switch on reload');
+    }
   });
 
   it('refuses a bad config with exit code 2 and one line per error', async () => {

@@ -7,10 +7,13 @@
  * engine, stops the old one (which saves state and leaves routing as it is)
  * and starts the new one, which adopts the uplink the platform reports active
  * and the holds, penalties and back-offs of the state store: no switch. A
- * failback timer that was running starts again. The control socket's path
+ * failback timer that was running starts again. On Linux the old adapter
+ * then removes the rules, tables and metric route the new configuration no
+ * longer uses (changed `tableBase`, `tables`, `rulePriority` or `metric`). The control socket's path
  * takes effect at the next start; everything else at once.
  */
 import { Engine, describeError } from '@wanwatch/core';
+import { LinuxAdapter } from '@wanwatch/linux';
 import { loadConfig, type AgentConfig } from './config/load.js';
 import { ControlService, type AgentInfo, type EngineHost } from './control/service.js';
 import { listenControl, type ControlServer } from './control/server.js';
@@ -29,6 +32,8 @@ import { VERSION } from './version.js';
 interface Running {
   readonly config: AgentConfig;
   readonly engine: Engine;
+  /** The platform's adapter (a reload lets the old one retire what the new one no longer uses). */
+  readonly adapter: Platform['adapter'];
   readonly store: AgentStateStore;
   readonly detach: () => void;
   /** The HA role source; kept across reloads while `ha.keepalived` is unchanged (it holds the FIFO). */
@@ -141,7 +146,7 @@ export class Daemon implements EngineHost {
       hooks: new ExecHookRunner(config.hooks),
       roleSource: roles?.source,
     });
-    return { config, engine, store, detach: () => undefined, roles };
+    return { config, engine, adapter, store, detach: () => undefined, roles };
   }
 
   private async activate(built: Running): Promise<void> {
@@ -231,6 +236,13 @@ export class Daemon implements EngineHost {
         if (before) await this.activate(this.build(before.config));
         throw err;
       }
+      // Changed table ids, rule priority or metric: the old rules and tables must not keep steering traffic.
+      if (before?.adapter instanceof LinuxAdapter && built.adapter instanceof LinuxAdapter)
+        await before.adapter
+          .retire(built.adapter)
+          .catch((err: unknown) =>
+            this.log.warn(`removing the old configuration's routing failed: ${describeError(err)}`),
+          );
       const now = this.engine()?.status().active ?? null;
       this.log.notice(`config reloaded; active uplink ${now ?? 'none'} (was ${was ?? 'none'})`);
     });

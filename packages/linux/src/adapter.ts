@@ -20,13 +20,22 @@ import { ExecaRunner, type CommandRunner } from '@wanwatch/exec';
 import { LinkWatch } from './monitor/link-watch.js';
 import { resolveOptions, type LinuxAdapterOptions, type ManagedUplink, type ResolvedOptions } from './options.js';
 import {
+  ownRules,
   probeRoutingCommands,
   removalCommands,
+  ruleCommand,
   type ProbeRoutingPlan,
   type RoutingState,
   type RuleBlock,
 } from './probing/policy-routing.js';
-import { effectiveDefault, ownMainRoute } from './routes/default-route.js';
+import {
+  asDefaultRoute,
+  describeRoute,
+  effectiveDefault,
+  ownMainRoute,
+  routeCommand,
+  tableDefault,
+} from './routes/default-route.js';
 import { mainRouteRepairs } from './probing/main-route.js';
 import { GatewayBook, uplinkRoute, type Ownership } from './routes/gateways.js';
 import { IpReader, type LinkEntry } from './state/ip-json.js';
@@ -287,6 +296,56 @@ export class LinuxAdapter implements Adapter {
           await this.runner.run(argv).catch((err: unknown) => this.warn(`wanwatch linux: clean-up: ${message(err)}`));
         }
     });
+  }
+
+  /**
+   * After a reload replaced this adapter by `successor` (already started):
+   * removes what this adapter made that the successor does not use, so that
+   * a changed `tableBase`/`tables`, `rulePriority` or `metric` leaves no
+   * stale rule steering an uplink's traffic into a table that is no longer
+   * wanwatch's. Rules of this adapter's block whose (preference, table) the
+   * successor does not use are deleted, tables the successor does not use
+   * are flushed, and a default route at the old metric is deleted only where
+   * the successor's own route of that family already leads out of the same
+   * device (make before break). Nothing is done when the layouts are equal.
+   * Works on a closed adapter; failures are warnings. Returns the number of
+   * commands run.
+   */
+  async retire(successor: LinuxAdapter): Promise<number> {
+    const next = successor.config;
+    const keptRules = new Set(next.uplinks.map((u) => `${u.pref}/${u.table}`));
+    const keptTables = new Set(next.uplinks.map((u) => u.table));
+    const stale = this.config.uplinks.filter((m) => !keptRules.has(`${m.pref}/${m.table}`) || !keptTables.has(m.table));
+    const metricChanged = next.metric !== this.config.metric;
+    if (stale.length === 0 && !metricChanged) return 0;
+    const state = await this.readRoutingState();
+    const commands: string[][] = [];
+    for (const m of stale)
+      for (const family of [4, 6] as const) {
+        for (const rule of ownRules(state.rules[family], m, this.block))
+          if (!keptRules.has(`${rule.pref}/${rule.table}`)) commands.push(ruleCommand('del', rule));
+        if (!keptTables.has(m.table) && tableDefault(state.routes[family], m.table))
+          commands.push(['ip', `-${family}`, 'route', 'flush', 'table', String(m.table)]);
+      }
+    if (metricChanged)
+      for (const family of [4, 6] as const) {
+        const old = ownMainRoute(state.routes[family], this.config.metric);
+        const route = old ? asDefaultRoute(old) : null;
+        if (!route) continue;
+        if (ownMainRoute(state.routes[family], next.metric)?.dev === route.dev)
+          commands.push(routeCommand('del', route, { metric: this.config.metric }));
+        else
+          this.warn(
+            `wanwatch linux: the route "${describeRoute(route)}" at the previous metric ${this.config.metric} is kept: the new metric ${next.metric} has no route on ${route.dev} yet`,
+          );
+      }
+    for (const argv of commands)
+      await this.runner.run(argv).catch((err: unknown) => this.warn(`wanwatch linux: retiring: ${message(err)}`));
+    if (commands.length > 0)
+      this.info(
+        `wanwatch linux: removed ${commands.length} rule(s), table(s) and route(s) the new configuration no longer uses`,
+      );
+    return commands.length;
   }
 
   // ---- probe routing ------------------------------------------------------
