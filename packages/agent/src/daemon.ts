@@ -13,7 +13,6 @@
  * takes effect at the next start; everything else at once.
  */
 import { Engine, describeError } from '@wanwatch/core';
-import { LinuxAdapter } from '@wanwatch/linux';
 import { loadConfig, type AgentConfig } from './config/load.js';
 import { ControlService, type AgentInfo, type EngineHost } from './control/service.js';
 import { listenControl, type ControlServer } from './control/server.js';
@@ -32,8 +31,8 @@ import { VERSION } from './version.js';
 interface Running {
   readonly config: AgentConfig;
   readonly engine: Engine;
-  /** The platform's adapter (a reload lets the old one retire what the new one no longer uses). */
-  readonly adapter: Platform['adapter'];
+  /** The platform (a reload lets the old one retire what the new one no longer uses). */
+  readonly platform: Platform;
   readonly store: AgentStateStore;
   readonly detach: () => void;
   /** The HA role source; kept across reloads while `ha.keepalived` is unchanged (it holds the FIFO). */
@@ -128,7 +127,8 @@ export class Daemon implements EngineHost {
     const kept = this.current?.store;
     const store = kept && kept.dir === config.stateDir ? kept : new AgentStateStore(config.stateDir, config.history);
     const logger = { warn: (m: string) => this.log.warn(m), info: (m: string) => this.log.info(m) };
-    const { adapter, probe, roleSource } = createPlatform(config, { logger });
+    const platform = createPlatform(config, { logger });
+    const { adapter, probe, roleSource } = platform;
     // keepalived's source holds its FIFO: kept across reloads while its settings stay; others are rebuilt.
     const key = config.ha?.keepalived ? JSON.stringify(config.ha.keepalived) : null;
     const previous = this.current?.roles;
@@ -146,7 +146,7 @@ export class Daemon implements EngineHost {
       hooks: new ExecHookRunner(config.hooks),
       roleSource: roles?.source,
     });
-    return { config, engine, adapter, store, detach: () => undefined, roles };
+    return { config, engine, platform, store, detach: () => undefined, roles };
   }
 
   private async activate(built: Running): Promise<void> {
@@ -236,13 +236,12 @@ export class Daemon implements EngineHost {
         if (before) await this.activate(this.build(before.config));
         throw err;
       }
-      // Changed table ids, rule priority or metric: the old rules and tables must not keep steering traffic.
-      if (before?.adapter instanceof LinuxAdapter && built.adapter instanceof LinuxAdapter)
-        await before.adapter
-          .retire(built.adapter)
-          .catch((err: unknown) =>
-            this.log.warn(`removing the old configuration's routing failed: ${describeError(err)}`),
-          );
+      // E.g. changed Linux table ids, rule priority or metric: the old ones must not keep steering traffic.
+      await before?.platform
+        .retire?.(built.platform)
+        .catch((err: unknown) =>
+          this.log.warn(`removing the old configuration's routing failed: ${describeError(err)}`),
+        );
       const now = this.engine()?.status().active ?? null;
       this.log.notice(`config reloaded; active uplink ${now ?? 'none'} (was ${was ?? 'none'})`);
     });

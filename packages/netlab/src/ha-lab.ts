@@ -24,7 +24,7 @@ import { Faults } from './faults.js';
 import { Keepalived, type KeepalivedSpec } from './keepalived.js';
 import { waitLinksUp } from './links.js';
 import type { LabUplink } from './lab.js';
-import { TrafficMeter, type MeterOptions } from './meter.js';
+import { MeterSet, type MeterOptions, type TrafficMeter } from './meter.js';
 import { namespaceName, newRunId } from './names.js';
 import { createNamespace, removeNamespace, sweepNamespaces } from './namespaces.js';
 import { preflight } from './preflight.js';
@@ -76,7 +76,7 @@ export interface HaLabOptions {
 /** Two routers, one LAN, VRRP between them. */
 export class HaLab {
   private readonly keepaliveds = new Set<Keepalived>();
-  private readonly meters = new Set<TrafficMeter>();
+  private readonly meters = new MeterSet();
   private services: Agent | null = null;
   private destroyed = false;
   readonly routers: readonly [HaRouter, HaRouter];
@@ -254,17 +254,14 @@ export class HaLab {
   /** A traffic meter from the LAN host (through the virtual address) to the internet. */
   async startMeter(options: MeterOptions = {}): Promise<TrafficMeter> {
     if (this.destroyed) throw new NetlabError('E_CLOSED', 'the lab is destroyed');
-    const meter = await TrafficMeter.start(this.labNamespaces(1), options);
-    this.meters.add(meter);
-    meter.onStop(() => this.meters.delete(meter));
-    return meter;
+    return this.meters.start(this.labNamespaces(1), options);
   }
 
   /** Removes everything: meters, keepalived processes, namespaces, the directory. Never throws. */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const m of [...this.meters]) await m.abort().catch(() => undefined);
+    await this.meters.abortAll();
     for (const k of this.keepaliveds) await k.kill().catch(() => undefined);
     await this.services?.stop();
     for (const r of this.routers) await r.faults.clearAll().catch(() => undefined);

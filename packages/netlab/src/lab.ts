@@ -25,7 +25,7 @@ import {
   uplinkDevice,
   type LabNamespaces,
 } from './topology.js';
-import { TrafficMeter, type MeterOptions } from './meter.js';
+import { MeterSet, type MeterOptions, type TrafficMeter } from './meter.js';
 import { agentScript } from './scripts.js';
 
 /** What to build. */
@@ -71,7 +71,7 @@ export interface LabUplink {
 export class Lab {
   readonly faults: Faults;
   private services: Agent | null = null;
-  private readonly meters = new Set<TrafficMeter>();
+  private readonly meters = new MeterSet();
   private destroyed = false;
   private defaultUplink = 1;
   private probeRouting = false;
@@ -209,17 +209,14 @@ export class Lab {
   /** Starts a traffic meter: a numbered UDP stream from the LAN host through the router to the internet. */
   async startMeter(options: MeterOptions = {}): Promise<TrafficMeter> {
     if (this.destroyed) throw new NetlabError('E_CLOSED', 'the lab is destroyed');
-    const meter = await TrafficMeter.start(this.ns, options);
-    this.meters.add(meter);
-    meter.onStop(() => this.meters.delete(meter));
-    return meter;
+    return this.meters.start(this.ns, options);
   }
 
   /** Removes everything the lab made. Never throws; idempotent. */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const m of [...this.meters]) await m.abort();
+    await this.meters.abortAll();
     await this.services?.stop();
     await this.faults.clearAll().catch(() => undefined);
     for (const name of [this.ns.lan, this.ns.inet, ...this.ns.isps, this.ns.router]) await removeNamespace(name);

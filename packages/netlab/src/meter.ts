@@ -107,3 +107,21 @@ export class TrafficMeter {
     this.stopListeners.push(listener);
   }
 }
+
+/** The meters a lab started, so that destroying the lab stops those still running. */
+export class MeterSet {
+  private readonly running = new Set<TrafficMeter>();
+
+  /** Starts a meter (see {@link TrafficMeter.start}) and keeps it until it stops. */
+  async start(ns: LabNamespaces, options: MeterOptions = {}): Promise<TrafficMeter> {
+    const meter = await TrafficMeter.start(ns, options);
+    this.running.add(meter);
+    meter.onStop(() => this.running.delete(meter));
+    return meter;
+  }
+
+  /** Aborts every meter still running. Never throws. */
+  async abortAll(): Promise<void> {
+    for (const m of [...this.running]) await m.abort().catch(() => undefined);
+  }
+}

@@ -6,35 +6,44 @@
  * section lives in its own file.
  */
 import { isIP } from 'node:net';
-import { CARP_DEFAULTS, OPNSENSE_DEFAULTS } from '@wanwatch/opnsense';
+import {
+  CARP_DEFAULTS,
+  OPNSENSE_DEFAULTS,
+  type CarpRoleSourceOptions,
+  type OpnsenseAdapterOptions,
+} from '@wanwatch/opnsense';
 import type { Converter } from './convert.js';
 import { DURATION_PATTERN, formatDuration } from './units.js';
 
-/** The `opnsense:` section as the platform factory takes it (durations in ms). */
-export interface OpnsenseSection {
-  readonly mode?: 'singleton' | 'gateway';
-  readonly interfaces?: Readonly<Record<string, string>>;
-  readonly configXml?: string;
-  readonly commandTimeoutMs?: number;
-  readonly addressTimeoutMs?: number;
-  readonly routeTimeoutMs?: number;
-  readonly releaseDelayMs?: number;
-  readonly ipv6Restart?: boolean;
-  readonly killStates?: 'old-gateway' | 'off';
-  readonly driftCheckMs?: number;
-  readonly ipv6Hook?: string | null;
-  readonly commandPath?: readonly string[];
-  readonly carp: {
+/**
+ * The `opnsense:` section as the platform factory takes it (durations in ms):
+ * the adapter's and the CARP role source's own option types, so the two
+ * cannot drift apart.
+ */
+export type OpnsenseSection = Pick<
+  OpnsenseAdapterOptions,
+  | 'mode'
+  | 'interfaces'
+  | 'configXml'
+  | 'commandTimeoutMs'
+  | 'addressTimeoutMs'
+  | 'routeTimeoutMs'
+  | 'releaseDelayMs'
+  | 'ipv6Restart'
+  | 'killStates'
+  | 'driftCheckMs'
+  | 'ipv6Hook'
+  | 'commandPath'
+> & {
+  readonly carp: Pick<CarpRoleSourceOptions, 'socket' | 'stateDir' | 'debounceMs'> & {
     readonly enabled: boolean;
     readonly vhid: string | null;
     readonly peer4: string | null;
     readonly peer6: string | null;
+    /** `configctl interface update carp service_status` on MASTER (the adapter's `carpServiceStatus`). */
     readonly serviceStatus?: boolean;
-    readonly socket?: string;
-    readonly stateDir?: string;
-    readonly debounceMs?: number;
   };
-}
+};
 
 type Schema = Record<string, unknown>;
 const duration = (description: string, ms: number): Schema => ({

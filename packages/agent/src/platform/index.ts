@@ -27,6 +27,12 @@ export interface Platform {
   readonly probe: Probe;
   /** Where the HA role comes from (`ha:` keepalived on Linux, CARP on OPNsense); absent = always master. */
   readonly roleSource?: (RoleSource & { close(): void }) | undefined;
+  /**
+   * After a reload, once `successor` runs: removes what this platform made
+   * that the successor does not use (Linux: rules, tables and the metric's
+   * route of a changed layout). Optional.
+   */
+  readonly retire?: ((successor: Platform) => Promise<void>) | undefined;
 }
 
 /** What the factory may be given besides the config. */
@@ -92,7 +98,10 @@ export function createPlatform(config: AgentConfig, deps: PlatformDeps): Platfor
     case 'linux': {
       const adapter = new LinuxAdapter(config.uplinks, linuxAdapterOptions(config, deps.logger));
       const probe = platformProbe(config, (id, f) => adapter.gatewayOf(id, f), deps.logger);
-      return { adapter, probe, roleSource: keepalivedRoleSource(config, deps.logger) };
+      const retire = async (successor: Platform): Promise<void> => {
+        if (successor.adapter instanceof LinuxAdapter) await adapter.retire(successor.adapter);
+      };
+      return { adapter, probe, roleSource: keepalivedRoleSource(config, deps.logger), retire };
     }
     case 'opnsense':
       return opnsensePlatform(config, deps.logger);
