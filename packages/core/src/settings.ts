@@ -3,9 +3,9 @@
  * a default lives) and their validation. All times are milliseconds and all
  * ratios percentages; the agent's YAML layer converts `500ms` and `40%`.
  */
-import { ConfigError, type ConfigIssue } from './errors.js';
+import type { ConfigIssue } from './errors.js';
+import { IssueList } from './issue-list.js';
 import { isValidTimeZone, parseDailyWindow } from './policy/failback-window.js';
-import { UPLINK_ID_PATTERN, isInterfaceName, type Uplink } from './uplink.js';
 
 /** How each uplink is probed. Every field can be overridden per uplink. */
 export interface ProbeSettings {
@@ -127,10 +127,19 @@ export interface Settings {
   readonly switch: SwitchSettings;
 }
 
+/** Health settings as a caller gives them: any field, thresholds field by field. */
+export type HealthOverrides = Partial<
+  Omit<HealthSettings, 'lossPct' | 'latencyMs' | 'jitterMs'> & {
+    lossPct: Partial<HealthSettings['lossPct']>;
+    latencyMs: Partial<HealthSettings['latencyMs']>;
+    jitterMs: Partial<HealthSettings['jitterMs']>;
+  }
+>;
+
 /** Settings as a caller gives them: any field may be left out. */
 export interface SettingsInput {
   readonly probe?: Partial<ProbeSettings> | undefined;
-  readonly health?: Uplink['health'];
+  readonly health?: HealthOverrides | undefined;
   readonly failback?: Partial<FailbackSettings> | undefined;
   readonly dampening?: Partial<DampeningSettings> | undefined;
   readonly switch?: Partial<SwitchSettings> | undefined;
@@ -183,7 +192,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   }),
 });
 
-function mergeHealth(base: HealthSettings, over: Uplink['health']): HealthSettings {
+function mergeHealth(base: HealthSettings, over: HealthOverrides | undefined): HealthSettings {
   if (!over) return base;
   return {
     ...base,
@@ -200,31 +209,18 @@ export interface UplinkSettings {
   readonly health: HealthSettings;
 }
 
-/** Merges an uplink's overrides over the global settings. */
-export function settingsForUplink(settings: Settings, uplink: Uplink): UplinkSettings {
-  return {
-    probe: { ...settings.probe, ...uplink.probe },
-    health: mergeHealth(settings.health, uplink.health),
-  };
+/** Overrides of the probe and health settings, as an uplink carries them. */
+export interface SettingsOverrides {
+  readonly probe?: Partial<ProbeSettings> | undefined;
+  readonly health?: HealthOverrides | undefined;
 }
 
-class IssueList {
-  readonly issues: ConfigIssue[] = [];
-  add(path: string, message: string): void {
-    this.issues.push({ path, message });
-  }
-  integer(path: string, value: unknown, min: number, max: number): void {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-      this.add(path, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  number(path: string, value: unknown, min: number, max: number): void {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
-      this.add(path, `must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  oneOf(path: string, value: unknown, allowed: readonly string[]): void {
-    if (typeof value !== 'string' || !allowed.includes(value))
-      this.add(path, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-  }
+/** Merges `overrides` over the global probe and health settings (not validated; see {@link checkUplinkSettings}). */
+export function withOverrides(settings: Settings, overrides: SettingsOverrides): UplinkSettings {
+  return {
+    probe: { ...settings.probe, ...overrides.probe },
+    health: mergeHealth(settings.health, overrides.health),
+  };
 }
 
 const HOUR = 3_600_000;
@@ -311,44 +307,17 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   checkFailback(list, settings.failback);
   checkDampening(list, settings.dampening);
   checkSwitch(list, settings.switch);
-  if (list.issues.length > 0) throw new ConfigError(list.issues);
+  list.throwIfAny();
   return settings;
 }
 
 /**
- * Validates a set of uplinks against resolved settings (ids, priorities,
- * targets, and each uplink's merged overrides). Throws a {@link ConfigError}
- * listing every problem.
+ * The problems of one uplink's merged probe and health settings, with paths
+ * under `at` (e.g. `uplinks[1]`); empty when they can be used.
  */
-export function validateUplinks(uplinks: readonly Uplink[], settings: Settings): void {
+export function checkUplinkSettings(merged: UplinkSettings, at: string): ConfigIssue[] {
   const list = new IssueList();
-  if (uplinks.length === 0) list.add('uplinks', 'at least one uplink is required');
-  const seen = new Set<string>();
-  uplinks.forEach((u, i) => {
-    const at = `uplinks[${i}]`;
-    if (typeof u.id !== 'string' || !UPLINK_ID_PATTERN.test(u.id))
-      list.add(`${at}.id`, `must be 1-32 characters of a-z, 0-9, _ or -, got ${JSON.stringify(u.id)}`);
-    else if (seen.has(u.id)) list.add(`${at}.id`, `duplicate uplink id "${u.id}"`);
-    else seen.add(u.id);
-    list.integer(`${at}.priority`, u.priority, 0, 1_000_000);
-    if (u.interface !== undefined && !isInterfaceName(u.interface))
-      list.add(`${at}.interface`, `${JSON.stringify(u.interface)} is not a valid interface name`);
-    if (!Array.isArray(u.targets) || u.targets.length === 0) {
-      list.add(`${at}.targets`, 'at least one target is required');
-      return;
-    }
-    u.targets.forEach((t, j) => {
-      if (typeof t !== 'string' || t.trim() === '') list.add(`${at}.targets[${j}]`, 'must be a non-empty string');
-    });
-    if (new Set(u.targets).size !== u.targets.length) list.add(`${at}.targets`, 'lists a target twice');
-    const merged = settingsForUplink(settings, u);
-    checkProbe(list, merged.probe, `${at}.probe`);
-    checkHealth(list, merged.health, `${at}.health`);
-    if (merged.probe.reliability > u.targets.length)
-      list.add(
-        `${at}.probe.reliability`,
-        `is ${merged.probe.reliability} but the uplink has only ${u.targets.length} target(s): no round could ever pass`,
-      );
-  });
-  if (list.issues.length > 0) throw new ConfigError(list.issues);
+  checkProbe(list, merged.probe, `${at}.probe`);
+  checkHealth(list, merged.health, `${at}.health`);
+  return list.issues;
 }
