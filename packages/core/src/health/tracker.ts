@@ -36,9 +36,9 @@
  *   only within the recovery thresholds (hysteresis: at 30 % loss with the
  *   default 40 %/10 % it stays down instead of cycling);
  * - carrier loss → `down` at once; nothing lifts it before the carrier returns;
- * - a round in which every probe failed with `ENETDOWN` or `ENODEV` (the
- *   probe found the device down or gone) → `down` at once, so carrier loss is
- *   caught even where the adapter reports no link events.
+ * - a round in which every probe failed as `link-down` (the probe found the
+ *   device down or gone) → `down` at once, so carrier loss is caught even
+ *   where the adapter reports no link events.
  *
  * When an uplink that went down for an outage (no answers, no carrier)
  * passes its first round, its windows are cleared, so recovery is judged on
@@ -156,8 +156,6 @@ interface TargetState {
 
 /** Loss at or above which a target counts as silent. */
 const SILENT_LOSS_PCT = 90;
-/** Probe errors that mean the uplink's device is down or gone, not just that nothing answered. */
-const LINK_GONE = /^(ENETDOWN|ENODEV)\b/;
 
 /** Health of one uplink: windows per target, streaks and state. */
 export class UplinkHealth {
@@ -243,7 +241,7 @@ export class UplinkHealth {
     this.poolTargets();
     this.rounds++;
     const { level, why, outage } = this.levelOf(results, answered);
-    this.linkGone = results.length > 0 && results.every((r) => !r.result.ok && LINK_GONE.test(r.result.error));
+    this.linkGone = results.length > 0 && results.every((r) => !r.result.ok && r.result.reason === 'link-down');
     this.lastLevel = level;
     this.outageStreak = outage ? this.outageStreak + 1 : 0;
     this.bumpStreaks(level);
@@ -274,7 +272,7 @@ export class UplinkHealth {
     const reliability = this.settings.probe.reliability;
     if (this.carrier === 'down') return { level: 'bad', why: 'carrier down', outage: true };
     if (answered < reliability) {
-      const errors = [...new Set(results.flatMap((r) => (r.result.ok ? [] : [r.result.error])))];
+      const errors = [...new Set(results.flatMap((r) => (r.result.ok ? [] : [r.result.detail])))];
       const why = `${answered} of ${results.length} targets answered, ${reliability} needed: ${errors.join(', ')}`;
       return { level: 'bad', why, outage: true };
     }

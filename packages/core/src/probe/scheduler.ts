@@ -9,7 +9,7 @@
 import { describeError } from '../errors.js';
 import type { RoundResult, UplinkHealth } from '../health/tracker.js';
 import type { Clock, TimerHandle } from '../interfaces/clock.js';
-import type { Probe, ProbePath, ProbeResult } from '../interfaces/probe.js';
+import type { Probe, ProbeFailure, ProbePath, ProbeResult } from '../interfaces/probe.js';
 import type { Uplink } from '../uplink.js';
 
 /** Extra time a probe gets beyond its own timeout before the engine gives up on it. */
@@ -19,6 +19,22 @@ export const PROBE_GRACE_MS = 1000;
 export interface RoundDeps {
   readonly clock: Clock;
   readonly probe: Probe;
+}
+
+const FAILURES: ReadonlySet<string> = new Set<ProbeFailure>([
+  'timeout',
+  'link-down',
+  'unreachable',
+  'refused',
+  'aborted',
+  'error',
+]);
+
+/** A failure without a known reason (a probe written for the 0.1 shape `{ ok: false, error }`) counts as `error`. */
+function checked(r: ProbeResult): ProbeResult {
+  if (r.ok || (FAILURES.has(r.reason) && typeof r.detail === 'string')) return r;
+  const said: unknown = (r as { detail?: unknown; error?: unknown }).detail ?? (r as { error?: unknown }).error;
+  return { ok: false, reason: 'error', detail: typeof said === 'string' ? said : 'the probe gave no reason' };
 }
 
 function guardedSend(
@@ -35,10 +51,10 @@ function guardedSend(
       if (settled) return;
       settled = true;
       deps.clock.clearTimeout(timer);
-      resolve(r);
+      resolve(checked(r));
     };
     const timer = deps.clock.setTimeout(
-      () => settle({ ok: false, error: 'probe did not return' }),
+      () => settle({ ok: false, reason: 'error', detail: 'probe did not return' }),
       timeoutMs + PROBE_GRACE_MS,
     );
     let sending: Promise<ProbeResult>;
@@ -47,7 +63,9 @@ function guardedSend(
     } catch (err) {
       sending = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    sending.then(settle, (err: unknown) => settle({ ok: false, error: `probe error: ${describeError(err)}` }));
+    sending.then(settle, (err: unknown) =>
+      settle({ ok: false, reason: 'error', detail: `probe error: ${describeError(err)}` }),
+    );
   });
 }
 
