@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { UplinkHealth, poolStats, type RoundResult, type StateChange } from '../../src/health/tracker.js';
+import { poolStats } from '../../src/health/level.js';
+import { UplinkHealth, type RoundResult, type StateChange } from '../../src/health/tracker.js';
 import { DEFAULT_SETTINGS, settingsForUplink, type Uplink } from '../../src/index.js';
 import type { ProbeResult } from '../../src/interfaces/probe.js';
 
