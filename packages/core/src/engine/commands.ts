@@ -3,7 +3,7 @@
  * or a role change) and refuses, with a clear error, what cannot be done.
  */
 import { WanwatchError } from '../errors.js';
-import { compareUplinks, isPreferred } from '../policy/policy.js';
+import { failbackCandidate, isBlocked, isPreferred } from '../policy/policy.js';
 import type { SwitchOutcome } from '../switch/controller.js';
 import type { Runtime } from './runtime.js';
 
@@ -42,19 +42,18 @@ export async function failover(rt: Runtime, to: string): Promise<SwitchOutcome |
 export async function failback(rt: Runtime): Promise<SwitchOutcome> {
   return rt.exclusive(async () => {
     requireMaster(rt);
-    const input = rt.policyInput(rt.clock.now());
+    const now = rt.clock.now();
+    const input = rt.policyInput(now);
     const active = input.uplinks.find((u) => u.id === rt.ledger.active);
-    const candidates = input.uplinks.filter(
-      (u) =>
-        u.id !== active?.id &&
-        !u.forbidden &&
-        (rt.standbyProbing ? u.state === 'up' : u.state !== 'down') &&
-        (!active || isPreferred(u, active, input.pinned)),
-    );
-    const target = candidates.sort((a, b) => compareUplinks(a, b, input.pinned))[0];
+    // The policy's own choice, ignoring only dampening (and mode, delay and window, which it never sees here).
+    const target = failbackCandidate(input, active, 'ignore');
     if (!target) {
       const state = rt.standbyProbing ? 'up' : 'available';
-      throw new WanwatchError('E_UPLINK_UNUSABLE', `no uplink better than ${active?.id ?? 'none'} is ${state}`);
+      const waiting = input.uplinks
+        .filter((u) => !u.forbidden && isBlocked(u, now) && (!active || isPreferred(u, active, input.pinned)))
+        .map((u) => `${u.id} is backed off for ${Math.ceil(((u.blockedUntil ?? now) - now) / 1000)} s`);
+      const why = waiting.length > 0 ? ` (${waiting.join(', ')}; a failover to it forces a switch)` : '';
+      throw new WanwatchError('E_UPLINK_UNUSABLE', `no uplink better than ${active?.id ?? 'none'} is ${state}${why}`);
     }
     return rt.switchTo(target.id, 'failback', !usable(rt, target.id), `operator: failback to ${target.id}`);
   });

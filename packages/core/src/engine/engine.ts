@@ -134,8 +134,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /**
-   * Fails back now to the best uplink better than the active one, ignoring
-   * the failback mode, delay, window and dampening. Rejects when there is none.
+   * Fails back now to the uplink the policy would fail back to, ignoring the
+   * failback mode, delay, window and dampening; an uplink backed off after a
+   * failed switch or trial waits out its back-off ({@link failover} forces
+   * it). Rejects when there is none.
    */
   failback(): Promise<SwitchOutcome> {
     return commands.failback(this.rt);

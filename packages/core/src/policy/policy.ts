@@ -111,7 +111,8 @@ export type Decision =
       readonly detail: string;
     };
 
-const isBlocked = (u: PolicyUplink, now: number) => u.blockedUntil !== null && u.blockedUntil > now;
+/** Backed off after a failed switch or trial: not tried again before `blockedUntil`. */
+export const isBlocked = (u: PolicyUplink, now: number): boolean => u.blockedUntil !== null && u.blockedUntil > now;
 
 /** What ranks an uplink: pin, priority, configuration order. */
 export type Ranked = Pick<PolicyUplink, 'id' | 'priority' | 'order'>;
@@ -234,18 +235,33 @@ function failbackDue(better: PolicyUplink, active: PolicyUplink, input: PolicyIn
   return { uplink: better.id, dueAt: input.now, waitingFor: 'delay' };
 }
 
-function considerFailback(active: PolicyUplink, input: PolicyInput): Decision {
+/**
+ * The best uplink to fail back to from `active` (the best of all without
+ * one): preferred over it, not forbidden, not backed off, and `up` (dark
+ * standby: not `down`, it is tried by a trial). Suppressed uplinks are
+ * candidates only with `dampening: 'ignore'`, as for an operator's failback.
+ */
+export function failbackCandidate(
+  input: PolicyInput,
+  active: PolicyUplink | undefined,
+  dampening: 'respect' | 'ignore' = 'respect',
+): PolicyUplink | undefined {
   const { now, pinned } = input;
-  const eligible = input.uplinks.filter(
+  const candidates = input.uplinks.filter(
     (u) =>
-      u.id !== active.id &&
+      u.id !== active?.id &&
       !u.forbidden &&
-      !u.suppressed &&
+      (dampening === 'ignore' || !u.suppressed) &&
       !isBlocked(u, now) &&
       (input.standbyProbing ? u.state === 'up' : u.state !== 'down') &&
-      isPreferred(u, active, pinned),
+      (!active || isPreferred(u, active, pinned)),
   );
-  const better = best(eligible, pinned);
+  return best(candidates, pinned);
+}
+
+function considerFailback(active: PolicyUplink, input: PolicyInput): Decision {
+  const { now } = input;
+  const better = failbackCandidate(input, active);
   if (!better) return stay(input, 'steady', `${active.id} is the best usable uplink (${active.state})`);
   const what = `${better.id} is better than ${active.id}`;
   if (input.failback.mode === 'disabled') return stay(input, 'failback-disabled', `${what}; failback is disabled`);
