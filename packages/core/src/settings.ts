@@ -28,7 +28,23 @@ export interface ProbeSettings {
   /** Targets that must answer (and be within the thresholds) for a round to pass. Default 1. */
   readonly reliability: number;
   /** Random spread of each interval, ± this percentage, so uplinks' rounds do not align. Default 5 %. */
-  readonly jitterPct: number;
+  readonly spreadPct: number;
+}
+
+/**
+ * Probe settings as a caller gives them: any field may be left out.
+ * `jitterPct` is the 0.1 name of `spreadPct` and still read.
+ */
+export type ProbeSettingsInput = Partial<ProbeSettings> & {
+  /** @deprecated Use `spreadPct`: "jitter" is the RTT's deviation, not the schedule's spread. */
+  readonly jitterPct?: number | undefined;
+};
+
+/** `input` with the deprecated `jitterPct` read as `spreadPct`. */
+function probeInput(input: ProbeSettingsInput | undefined): Partial<ProbeSettings> {
+  if (!input) return {};
+  const { jitterPct, ...rest } = input;
+  return jitterPct === undefined || rest.spreadPct !== undefined ? rest : { ...rest, spreadPct: jitterPct };
 }
 
 /** A threshold with separate failure and recovery levels (hysteresis). */
@@ -138,7 +154,7 @@ export type HealthOverrides = Partial<
 
 /** Settings as a caller gives them: any field may be left out. */
 export interface SettingsInput {
-  readonly probe?: Partial<ProbeSettings> | undefined;
+  readonly probe?: ProbeSettingsInput | undefined;
   readonly health?: HealthOverrides | undefined;
   readonly failback?: Partial<FailbackSettings> | undefined;
   readonly dampening?: Partial<DampeningSettings> | undefined;
@@ -155,7 +171,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
     minTimeoutMs: 200,
     maxTimeoutMs: 1000,
     reliability: 1,
-    jitterPct: 5,
+    spreadPct: 5,
   }),
   health: Object.freeze({
     down: 4,
@@ -211,14 +227,14 @@ export interface UplinkSettings {
 
 /** Overrides of the probe and health settings, as an uplink carries them. */
 export interface SettingsOverrides {
-  readonly probe?: Partial<ProbeSettings> | undefined;
+  readonly probe?: ProbeSettingsInput | undefined;
   readonly health?: HealthOverrides | undefined;
 }
 
 /** Merges `overrides` over the global probe and health settings (not validated; see {@link checkUplinkSettings}). */
 export function withOverrides(settings: Settings, overrides: SettingsOverrides): UplinkSettings {
   return {
-    probe: { ...settings.probe, ...overrides.probe },
+    probe: { ...settings.probe, ...probeInput(overrides.probe) },
     health: mergeHealth(settings.health, overrides.health),
   };
 }
@@ -234,7 +250,7 @@ function checkProbe(list: IssueList, p: ProbeSettings, at: string): void {
   list.integer(`${at}.maxTimeoutMs`, p.maxTimeoutMs, 1, 60_000);
   if (p.minTimeoutMs > p.maxTimeoutMs) list.add(`${at}.minTimeoutMs`, 'must not exceed maxTimeoutMs');
   list.integer(`${at}.reliability`, p.reliability, 1, 64);
-  list.number(`${at}.jitterPct`, p.jitterPct, 0, 50);
+  list.number(`${at}.spreadPct`, p.spreadPct, 0, 50);
 }
 
 function checkThreshold(list: IssueList, t: Threshold, at: string, max: number): void {
@@ -295,7 +311,7 @@ function checkSwitch(list: IssueList, s: SwitchSettings): void {
 export function resolveSettings(input: SettingsInput = {}): Settings {
   const d = DEFAULT_SETTINGS;
   const settings: Settings = {
-    probe: { ...d.probe, ...input.probe },
+    probe: { ...d.probe, ...probeInput(input.probe) },
     health: mergeHealth(d.health, input.health),
     failback: { ...d.failback, ...input.failback },
     dampening: { ...d.dampening, ...input.dampening },

@@ -3,7 +3,7 @@ import {
   checkUplinkSettings,
   withOverrides,
   type HealthOverrides,
-  type ProbeSettings,
+  type ProbeSettingsInput,
   type Settings,
   type UplinkSettings,
 } from './settings.js';
@@ -49,7 +49,7 @@ export interface Uplink {
   /** The IPv6 next hop (often link-local, `fe80::1`), or `auto` (for adapters and probes). */
   readonly gateway6?: string | undefined;
   /** Per-uplink overrides of the probe settings. */
-  readonly probe?: Partial<ProbeSettings> | undefined;
+  readonly probe?: ProbeSettingsInput | undefined;
   /** Per-uplink overrides of the health settings. */
   readonly health?: HealthOverrides | undefined;
 }

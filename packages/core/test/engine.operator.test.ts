@@ -25,7 +25,7 @@ describe('engine: operator commands', () => {
     assert.equal(r.switches.at(-1)?.reason, 'hold');
     await r.tick(10 * 60_000);
     assert.equal(r.engine.status().active, 'lte');
-    assert.equal(r.engine.status().uplinks.find((u) => u.id === 'lte')?.pinned, true);
+    assert.equal(r.engine.status().uplinks.find((u) => u.id === 'lte')?.held, true);
   });
 
   it('a held uplink that dies is left at once and returned to after the failback delay', async () => {

@@ -84,7 +84,7 @@ export function probeInput(c: Converter, raw: Raw, at: ConfigPath): Partial<Prob
     minTimeoutMs: c.ms(raw.minTimeout, [...at, 'minTimeout']),
     maxTimeoutMs: c.ms(raw.maxTimeout, [...at, 'maxTimeout']),
     reliability: c.int(raw.reliability),
-    jitterPct: c.pct(raw.spread, [...at, 'spread']),
+    spreadPct: c.pct(raw.spread, [...at, 'spread']),
   });
 }
 

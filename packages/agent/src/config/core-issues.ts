@@ -25,7 +25,7 @@ const KEY_OF_FIELD: Readonly<Record<string, string>> = {
   timeoutMs: 'timeout',
   minTimeoutMs: 'minTimeout',
   maxTimeoutMs: 'maxTimeout',
-  jitterPct: 'spread',
+  spreadPct: 'spread',
   lossPct: 'loss',
   latencyMs: 'latency',
   jitterMs: 'jitter',

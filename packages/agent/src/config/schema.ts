@@ -94,7 +94,7 @@ function probeSection(d: ProbeSettings | null): Schema {
     minTimeout: duration('lower bound of the automatic timeout', d?.minTimeoutMs),
     maxTimeout: duration('upper bound of the automatic timeout, and its value before any answer', d?.maxTimeoutMs),
     reliability: integer('targets that must answer for a round to pass', d?.reliability),
-    spread: percent('random spread of each interval (± this), so uplinks do not probe in lockstep', d?.jitterPct),
+    spread: percent('random spread of each interval (± this), so uplinks do not probe in lockstep', d?.spreadPct),
   };
   if (d) {
     const i = AGENT_DEFAULTS.icmp;

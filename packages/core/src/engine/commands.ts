@@ -3,7 +3,7 @@
  * or a role change) and refuses, with a clear error, what cannot be done.
  */
 import { WanwatchError } from '../errors.js';
-import { failbackCandidate, isBlocked, isPreferred } from '../policy/policy.js';
+import { failbackCandidate, isBackedOff, isPreferred } from '../policy/policy.js';
 import type { SwitchOutcome } from '../switch/controller.js';
 import type { Runtime } from './runtime.js';
 
@@ -50,8 +50,8 @@ export async function failback(rt: Runtime): Promise<SwitchOutcome> {
     if (!target) {
       const state = rt.standbyProbing ? 'up' : 'available';
       const waiting = input.uplinks
-        .filter((u) => !u.forbidden && isBlocked(u, now) && (!active || isPreferred(u, active, input.pinned)))
-        .map((u) => `${u.id} is backed off for ${Math.ceil(((u.blockedUntil ?? now) - now) / 1000)} s`);
+        .filter((u) => !u.forbidden && isBackedOff(u, now) && (!active || isPreferred(u, active, input.held)))
+        .map((u) => `${u.id} is backed off for ${Math.ceil(((u.backedOffUntil ?? now) - now) / 1000)} s`);
       const why = waiting.length > 0 ? ` (${waiting.join(', ')}; a failover to it forces a switch)` : '';
       throw new WanwatchError('E_UPLINK_UNUSABLE', `no uplink better than ${active?.id ?? 'none'} is ${state}${why}`);
     }
@@ -64,7 +64,7 @@ export async function hold(rt: Runtime, id: string): Promise<SwitchOutcome | nul
   return rt.exclusive(async () => {
     requireMaster(rt);
     requireAllowed(rt, id);
-    rt.ledger.pinned = id;
+    rt.ledger.held = id;
     rt.journal.record({ type: 'hold', uplink: id, message: `operator holds ${id}` });
     rt.persist();
     const ok = usable(rt, id);
@@ -77,8 +77,8 @@ export async function forbid(rt: Runtime, id: string): Promise<void> {
   rt.uplink(id);
   await rt.exclusive(async () => {
     rt.ledger.forbidden.add(id);
-    if (rt.ledger.pinned === id) rt.ledger.pinned = null;
-    rt.journal.record({ type: 'hold', uplink: id, message: `operator forbids ${id}` });
+    if (rt.ledger.held === id) rt.ledger.held = null;
+    rt.journal.record({ type: 'forbid', uplink: id, message: `operator forbids ${id}` });
     rt.persist();
   });
   await settle(rt); // the switch away from it, if any
@@ -87,10 +87,10 @@ export async function forbid(rt: Runtime, id: string): Promise<void> {
 export async function release(rt: Runtime, id?: string): Promise<void> {
   if (id !== undefined) rt.uplink(id);
   await rt.exclusive(async () => {
-    if (id === undefined || rt.ledger.pinned === id) rt.ledger.pinned = null;
+    if (id === undefined || rt.ledger.held === id) rt.ledger.held = null;
     if (id === undefined) rt.ledger.forbidden.clear();
     else rt.ledger.forbidden.delete(id);
-    rt.journal.record({ type: 'hold', uplink: id, message: `operator released ${id ?? 'all holds'}` });
+    rt.journal.record({ type: 'release', uplink: id, message: `operator released ${id ?? 'every hold and forbid'}` });
     rt.persist();
   });
   await settle(rt);

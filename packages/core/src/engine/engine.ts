@@ -33,7 +33,7 @@ export interface EngineOptions {
   readonly hooks?: HookRunner | undefined;
   /** Default: always master. */
   readonly roleSource?: RoleSource | undefined;
-  /** Uniform [0, 1) source for interval jitter. Default `Math.random`. */
+  /** Uniform [0, 1) source for the spread of round intervals. Default `Math.random`. */
   readonly random?: (() => number) | undefined;
 }
 
@@ -144,7 +144,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /**
-   * Pins (holds) `id`: it is preferred above every priority until released,
+   * Holds `id`: it is preferred above every priority until released,
    * and traffic moves to it now if it is usable. Resolves with the switch's
    * outcome, or null when no switch was needed.
    */
@@ -157,7 +157,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     return commands.forbid(this.rt, id);
   }
 
-  /** Releases the pin or ban of `id`, or every hold when `id` is omitted. */
+  /** Releases the hold or the forbid of `id`, or every hold and forbid when `id` is omitted. */
   release(id?: string): Promise<void> {
     return commands.release(this.rt, id);
   }

@@ -302,7 +302,7 @@ export class Runtime implements TrialHost {
           since: snap.since,
           suppressed: p.suppressed,
           reuseAt: p.reuseAt,
-          blockedUntil: this.ledger.blockedUntil(u.id, now),
+          backedOffUntil: this.ledger.backedOffUntil(u.id, now),
           forbidden: this.ledger.forbidden.has(u.id),
           answering: snap.answering,
           broken: this.broken.has(u.id),
@@ -310,7 +310,7 @@ export class Runtime implements TrialHost {
       }),
       active: this.ledger.active,
       activeSince: this.ledger.activeSince,
-      pinned: this.ledger.pinned,
+      held: this.ledger.held,
       standbyProbing: this.standbyProbing,
       failback: this.settings.failback,
       startedAt: this.startedAt,
@@ -377,10 +377,15 @@ export class Runtime implements TrialHost {
   private moveActive(request: SwitchRequest, now: number): void {
     const from = request.from?.id ?? null;
     this.ledger.setActive(request.to.id, now, true);
-    if (!this.standbyProbing && from && this.healthOf(from).state === 'down' && !this.ledger.blockedUntil(from, now)) {
+    if (
+      !this.standbyProbing &&
+      from &&
+      this.healthOf(from).state === 'down' &&
+      !this.ledger.backedOffUntil(from, now)
+    ) {
       // A dark uplink we leave because it died is tried again after the failback delay
       // (doubling while its trials keep failing; a passed trial or switch clears the count).
-      this.ledger.block(from, now, this.settings.failback.delayMs, this.settings.failback.maxBackoffMs);
+      this.ledger.backOff(from, now, this.settings.failback.delayMs, this.settings.failback.maxBackoffMs);
     }
   }
 
@@ -391,7 +396,7 @@ export class Runtime implements TrialHost {
     this.moveActive(request, now);
     this.broken.delete(to);
     if (request.trial) this.trials.begin(request, event.id, now);
-    else this.ledger.unblock(to);
+    else this.ledger.clearBackOff(to);
     this.syncProbers();
     this.emit('switch:done', event);
     this.journal.record({
@@ -407,7 +412,7 @@ export class Runtime implements TrialHost {
     const to = request.to.id;
     const { failback, switch: sw } = this.settings;
     const base = request.trial && !this.standbyProbing ? failback.delayMs : sw.retryDelayMs;
-    this.ledger.block(to, this.clock.now(), base, failback.maxBackoffMs);
+    this.ledger.backOff(to, this.clock.now(), base, failback.maxBackoffMs);
     if (activated) {
       // Own probes pass but the default route does not: the path is broken (a missing NAT
       // rule, say) until a switch to it verifies. Otherwise the uplink is just unhealthy,

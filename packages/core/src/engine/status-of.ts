@@ -18,9 +18,9 @@ export function statusOf(rt: Runtime): EngineStatus {
       penalty: Math.round(p.value),
       suppressed: p.suppressed,
       reuseAt: p.reuseAt,
-      blockedUntil: ledger.blockedUntil(u.id, now),
+      backedOffUntil: ledger.backedOffUntil(u.id, now),
       broken: rt.broken.get(u.id) ?? null,
-      pinned: ledger.pinned === u.id,
+      held: ledger.held === u.id,
       forbidden: ledger.forbidden.has(u.id),
     };
   });

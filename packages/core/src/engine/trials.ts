@@ -77,14 +77,14 @@ export class Trials {
     const state = this.host.healthOf(id).state;
     if (state === 'up' || (!trial.requireUp && state === 'degraded')) {
       this.end();
-      ledger.unblock(id);
+      ledger.clearBackOff(id);
       journal.record({ type: 'trial', uplink: id, message: `${id} passed its trial (${state})` });
       this.host.persist();
       return;
     }
     if (state !== 'down' && now < trial.deadline) return;
     this.end();
-    ledger.block(id, now, settings.failback.delayMs, settings.failback.maxBackoffMs);
+    ledger.backOff(id, now, settings.failback.delayMs, settings.failback.maxBackoffMs);
     if (state !== 'down') this.host.broken.set(id, 'trial');
     const why =
       state === 'down'

@@ -3,7 +3,7 @@
  * the uplink that should be active. It never performs a switch; the engine
  * does, and calls it again after every change.
  *
- * Order of preference among candidates, best first: an operator pin, then
+ * Order of preference among candidates, best first: the uplink the operator holds, then
  * priority (lower first), then position in the configuration.
  *
  * 1. No active uplink (start-up, or after becoming HA master): the best
@@ -12,7 +12,7 @@
  * 2. The active uplink is `down`, forbidden by the operator, or broken (its
  *    path failed verification, or its trial ran out): leave it at once for
  *    the best candidate. Candidates in order: `up`, then `degraded`, then (dark
- *    standby only) not yet measured; dampened uplinks only as a last resort,
+ *    standby only) not yet measured; suppressed uplinks only as a last resort,
  *    and after them a `down` uplink that still answers (poor beats dead). An
  *    uplink backed off after a failed switch waits out its back-off. With no
  *    candidate, keep the current route and say so.
@@ -40,12 +40,12 @@ export interface PolicyUplink {
   readonly state: UplinkState;
   /** When the current state began. */
   readonly since: number;
-  /** Dampened: not chosen until its penalty decays. */
+  /** Suppressed by flap dampening: a last resort until its penalty decays. */
   readonly suppressed: boolean;
   /** When dampening releases it, if suppressed. */
   readonly reuseAt: number | null;
   /** Backed off after a failed switch or trial until this time, if at all. */
-  readonly blockedUntil: number | null;
+  readonly backedOffUntil: number | null;
   /** Forbidden by the operator. */
   readonly forbidden: boolean;
   /** Not in an outage: a `down` uplink that still answers is poor, not dead. */
@@ -61,8 +61,8 @@ export interface PolicyInput {
   readonly active: string | null;
   /** When the active uplink became active. */
   readonly activeSince: number | null;
-  /** The operator's pinned uplink, preferred above every priority. */
-  readonly pinned: string | null;
+  /** The operator's held uplink, preferred above every priority. */
+  readonly held: string | null;
   /** False on dark-standby platforms (see `AdapterCapabilities`). */
   readonly standbyProbing: boolean;
   readonly failback: FailbackSettings;
@@ -111,46 +111,47 @@ export type Decision =
       readonly detail: string;
     };
 
-/** Backed off after a failed switch or trial: not tried again before `blockedUntil`. */
-export const isBlocked = (u: PolicyUplink, now: number): boolean => u.blockedUntil !== null && u.blockedUntil > now;
+/** Backed off after a failed switch or trial: not tried again before `backedOffUntil`. */
+export const isBackedOff = (u: PolicyUplink, now: number): boolean =>
+  u.backedOffUntil !== null && u.backedOffUntil > now;
 
-/** What ranks an uplink: pin, priority, configuration order. */
+/** What ranks an uplink: the operator's hold, priority, configuration order. */
 export type Ranked = Pick<PolicyUplink, 'id' | 'priority' | 'order'>;
 
-/** Sort order of preference: pinned first, then lower priority, then configuration order. */
-export function compareUplinks(a: Ranked, b: Ranked, pinned: string | null): number {
-  const pin = (u: Ranked) => (u.id === pinned ? 0 : 1);
-  return pin(a) - pin(b) || a.priority - b.priority || a.order - b.order;
+/** Sort order of preference: held first, then lower priority, then configuration order. */
+export function compareUplinks(a: Ranked, b: Ranked, held: string | null): number {
+  const rank = (u: Ranked) => (u.id === held ? 0 : 1);
+  return rank(a) - rank(b) || a.priority - b.priority || a.order - b.order;
 }
 
-/** Strictly preferred: pinned over not pinned, then lower priority. Configuration order never makes an uplink better. */
-export function isPreferred(a: Ranked, b: Ranked, pinned: string | null): boolean {
-  const pin = (u: Ranked) => (u.id === pinned ? 0 : 1);
-  return pin(a) !== pin(b) ? pin(a) < pin(b) : a.priority < b.priority;
+/** Strictly preferred: held over not held, then lower priority. Configuration order never makes an uplink better. */
+export function isPreferred(a: Ranked, b: Ranked, held: string | null): boolean {
+  const rank = (u: Ranked) => (u.id === held ? 0 : 1);
+  return rank(a) !== rank(b) ? rank(a) < rank(b) : a.priority < b.priority;
 }
 
-function best<T extends Ranked>(list: readonly T[], pinned: string | null): T | undefined {
-  return [...list].sort((a, b) => compareUplinks(a, b, pinned))[0];
+function best<T extends Ranked>(list: readonly T[], held: string | null): T | undefined {
+  return [...list].sort((a, b) => compareUplinks(a, b, held))[0];
 }
 
 /** The best uplink to move to, other than `exclude`, in tiers of preference. */
 function failoverCandidate(input: PolicyInput, exclude: string | null): PolicyUplink | undefined {
-  const { now, pinned } = input;
+  const { now, held } = input;
   const pool = input.uplinks.filter((u) => u.id !== exclude && !u.forbidden);
-  const fresh = pool.filter((u) => !u.suppressed && !isBlocked(u, now));
+  const fresh = pool.filter((u) => !u.suppressed && !isBackedOff(u, now));
   const tiers: PolicyUplink[][] = [
     fresh.filter((u) => u.state === 'up'),
     fresh.filter((u) => u.state === 'degraded'),
     input.standbyProbing ? [] : fresh.filter((u) => u.state === 'unknown'),
-    // Dampened uplinks only as a last resort. A backed-off one is never retried
+    // Suppressed uplinks only as a last resort. A backed-off one is never retried
     // early: its activation just failed, and retrying at once would be a storm.
-    pool.filter((u) => u.state === 'up' && u.suppressed && !isBlocked(u, now)),
-    pool.filter((u) => u.state === 'degraded' && u.suppressed && !isBlocked(u, now)),
+    pool.filter((u) => u.state === 'up' && u.suppressed && !isBackedOff(u, now)),
+    pool.filter((u) => u.state === 'degraded' && u.suppressed && !isBackedOff(u, now)),
     // Down for poor quality still beats an uplink that does not answer at all.
-    pool.filter((u) => u.state === 'down' && u.answering && !isBlocked(u, now)),
+    pool.filter((u) => u.state === 'down' && u.answering && !isBackedOff(u, now)),
   ];
   for (const tier of tiers) {
-    const choice = best(tier, pinned);
+    const choice = best(tier, held);
     if (choice) return choice;
   }
   return undefined;
@@ -160,7 +161,7 @@ function failoverCandidate(input: PolicyInput, exclude: string | null): PolicyUp
 function nextRelease(input: PolicyInput): number | null {
   let at: number | null = null;
   for (const u of input.uplinks) {
-    for (const t of [u.reuseAt, u.blockedUntil]) {
+    for (const t of [u.reuseAt, u.backedOffUntil]) {
       if (t !== null && t > input.now && (at === null || t < at)) at = t;
     }
   }
@@ -192,7 +193,7 @@ function chooseInitial(input: PolicyInput): Decision {
   if (input.standbyProbing) {
     const graceEnds = input.startedAt + input.startupGraceMs;
     const waitingFor = input.uplinks.filter(
-      (u) => u.state === 'unknown' && !u.forbidden && isPreferred(u, choice, input.pinned),
+      (u) => u.state === 'unknown' && !u.forbidden && isPreferred(u, choice, input.held),
     );
     if (waitingFor.length > 0 && input.now < graceEnds)
       return stay(
@@ -246,17 +247,17 @@ export function failbackCandidate(
   active: PolicyUplink | undefined,
   dampening: 'respect' | 'ignore' = 'respect',
 ): PolicyUplink | undefined {
-  const { now, pinned } = input;
+  const { now, held } = input;
   const candidates = input.uplinks.filter(
     (u) =>
       u.id !== active?.id &&
       !u.forbidden &&
       (dampening === 'ignore' || !u.suppressed) &&
-      !isBlocked(u, now) &&
+      !isBackedOff(u, now) &&
       (input.standbyProbing ? u.state === 'up' : u.state !== 'down') &&
-      (!active || isPreferred(u, active, pinned)),
+      (!active || isPreferred(u, active, held)),
   );
-  return best(candidates, pinned);
+  return best(candidates, held);
 }
 
 function considerFailback(active: PolicyUplink, input: PolicyInput): Decision {
@@ -289,7 +290,7 @@ function considerFailback(active: PolicyUplink, input: PolicyInput): Decision {
  *
  * @example
  * ```ts
- * const d = decide({ now, uplinks, active: 'lte', activeSince, pinned: null, standbyProbing: true,
+ * const d = decide({ now, uplinks, active: 'lte', activeSince, held: null, standbyProbing: true,
  *                    failback: settings.failback, startedAt, startupGraceMs: 5000, role: 'master' });
  * if (d.kind === 'switch') console.log(`switch to ${d.to}: ${d.detail}`);
  * ```

@@ -1,7 +1,7 @@
 /**
  * Probe rounds. A round sends one probe to every target of an uplink in
  * parallel and ends when all have answered or timed out. Rounds of one
- * uplink never overlap: the next starts one interval (± jitter) after the
+ * uplink never overlap: the next starts one interval (± its spread) after the
  * previous started, or at once when the previous took longer than that.
  * The interval follows the uplink's phase: `intervalMs` when settled,
  * `failureIntervalMs` while failing, `recoveryIntervalMs` while recovering.
@@ -148,7 +148,7 @@ export class UplinkProber {
     if (this.stopped) return;
     this.onRound(results);
     if (this.stopped) return;
-    const spread = this.health.settings.probe.jitterPct / 100;
+    const spread = this.health.settings.probe.spreadPct / 100;
     const interval = this.health.intervalMs() * (1 + spread * (2 * this.deps.random() - 1));
     this.schedule(Math.max(0, this.lastStart + interval - this.deps.clock.now()));
   }

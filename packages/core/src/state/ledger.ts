@@ -1,9 +1,11 @@
 /**
  * What the engine remembers beyond measurements: the active uplink, operator
- * holds, dampening penalties and back-offs. It converts to and from the
- * persisted form; the engine saves it after every change.
+ * holds and forbidden uplinks, dampening penalties and back-offs. It converts
+ * to and from the persisted form (whose version-1 names are `pinned` for the
+ * held uplink and `blocks` for back-offs); the engine saves it after every
+ * change.
  */
-import type { BlockRecord, PenaltyRecord, PersistedState } from '../interfaces/store.js';
+import type { BackOffRecord, PenaltyRecord, PersistedState } from '../interfaces/store.js';
 import { addFlap, isForgettable, penaltyAt, reuseAt, type PenaltyNow } from '../policy/dampening.js';
 import type { DampeningSettings } from '../settings.js';
 
@@ -12,20 +14,20 @@ export class Ledger {
   active: string | null = null;
   activeSince: number | null = null;
   lastSwitchAt: number | null = null;
-  pinned: string | null = null;
+  held: string | null = null;
   readonly forbidden = new Set<string>();
   private readonly penalties = new Map<string, PenaltyRecord>();
-  private readonly blocks = new Map<string, BlockRecord>();
+  private readonly backOffs = new Map<string, BackOffRecord>();
 
   constructor(private readonly dampening: DampeningSettings) {}
 
   /** Takes over a persisted state, ignoring uplinks that no longer exist. */
   restore(saved: PersistedState, known: ReadonlySet<string>): void {
     this.lastSwitchAt = saved.lastSwitchAt;
-    this.pinned = saved.pinned !== null && known.has(saved.pinned) ? saved.pinned : null;
+    this.held = saved.pinned !== null && known.has(saved.pinned) ? saved.pinned : null;
     for (const id of saved.forbidden) if (known.has(id)) this.forbidden.add(id);
     for (const [id, p] of Object.entries(saved.penalties)) if (known.has(id)) this.penalties.set(id, p);
-    for (const [id, b] of Object.entries(saved.blocks)) if (known.has(id)) this.blocks.set(id, b);
+    for (const [id, b] of Object.entries(saved.blocks)) if (known.has(id)) this.backOffs.set(id, b);
   }
 
   /** The persisted form; records that have decayed away are dropped. */
@@ -36,10 +38,10 @@ export class Ledger {
       active: this.active,
       activeSince: this.activeSince,
       lastSwitchAt: this.lastSwitchAt,
-      pinned: this.pinned,
+      pinned: this.held,
       forbidden: [...this.forbidden].sort(),
       penalties: Object.fromEntries(this.penalties),
-      blocks: Object.fromEntries(this.blocks),
+      blocks: Object.fromEntries(this.backOffs),
     };
   }
 
@@ -64,22 +66,22 @@ export class Ledger {
 
   /**
    * Backs `id` off: `baseMs` after the first failure, doubling per further
-   * failure, at most `capMs`. The count lasts until {@link unblock}.
+   * failure, at most `capMs`. The count lasts until {@link clearBackOff}.
    */
-  block(id: string, now: number, baseMs: number, capMs: number): BlockRecord {
-    const failures = (this.blocks.get(id)?.failures ?? 0) + 1;
+  backOff(id: string, now: number, baseMs: number, capMs: number): BackOffRecord {
+    const failures = (this.backOffs.get(id)?.failures ?? 0) + 1;
     const record = { failures, until: now + Math.min(capMs, baseMs * 2 ** (failures - 1)) };
-    this.blocks.set(id, record);
+    this.backOffs.set(id, record);
     return record;
   }
 
   /** Forgets the back-off of `id` (it proved itself). Returns whether there was one. */
-  unblock(id: string): boolean {
-    return this.blocks.delete(id);
+  clearBackOff(id: string): boolean {
+    return this.backOffs.delete(id);
   }
 
-  blockedUntil(id: string, now: number): number | null {
-    const until = this.blocks.get(id)?.until;
+  backedOffUntil(id: string, now: number): number | null {
+    const until = this.backOffs.get(id)?.until;
     return until !== undefined && until > now ? until : null;
   }
 }
