@@ -34,4 +34,3 @@ export {
   type HistoryRotation,
 } from './state/history-files.js';
 export { MemoryStateStore, selectHistory } from './state/memory-store.js';
-export { Ledger } from './state/ledger.js';

@@ -16,9 +16,7 @@ import { resolveSettings, type Settings, type SettingsInput } from '../settings.
 import type { EngineStatus } from '../status.js';
 import type { SwitchOutcome } from '../switch/controller.js';
 import { validateUplinks, type Uplink } from '../uplink.js';
-import * as commands from './commands.js';
 import { Runtime } from './runtime.js';
-import { statusOf } from './status-of.js';
 
 /** Everything an engine is built from. */
 export interface EngineOptions {
@@ -109,17 +107,17 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Everything the engine knows now; what `wanwatch status` shows. */
   status(): EngineStatus {
-    return statusOf(this.rt);
+    return this.rt.status();
   }
 
   /** History from the store (empty without one). */
   history(query?: HistoryQuery): Promise<HistoryEntry[]> {
-    return this.rt.journal.history(query);
+    return this.rt.history(query);
   }
 
   /** Resolves once no switch or role change is in progress. */
   settle(): Promise<void> {
-    return commands.settle(this.rt);
+    return this.rt.settle();
   }
 
   /**
@@ -130,7 +128,7 @@ export class Engine extends EventEmitter<EngineEvents> {
    * measured and not usable, or when this box is HA backup.
    */
   failover(to: string): Promise<SwitchOutcome | null> {
-    return commands.failover(this.rt, to);
+    return this.rt.command({ kind: 'failover', to });
   }
 
   /**
@@ -140,7 +138,7 @@ export class Engine extends EventEmitter<EngineEvents> {
    * it). Rejects when there is none.
    */
   failback(): Promise<SwitchOutcome> {
-    return commands.failback(this.rt);
+    return this.rt.command({ kind: 'failback' }) as Promise<SwitchOutcome>;
   }
 
   /**
@@ -149,16 +147,18 @@ export class Engine extends EventEmitter<EngineEvents> {
    * outcome, or null when no switch was needed.
    */
   hold(id: string): Promise<SwitchOutcome | null> {
-    return commands.hold(this.rt, id);
+    return this.rt.command({ kind: 'hold', uplink: id });
   }
 
   /** Forbids `id`: never chosen; traffic leaves it now if another uplink is usable. */
-  forbid(id: string): Promise<void> {
-    return commands.forbid(this.rt, id);
+  async forbid(id: string): Promise<void> {
+    await this.rt.command({ kind: 'forbid', uplink: id });
+    await this.rt.settle(); // the switch away from it, if any
   }
 
   /** Releases the hold or the forbid of `id`, or every hold and forbid when `id` is omitted. */
-  release(id?: string): Promise<void> {
-    return commands.release(this.rt, id);
+  async release(id?: string): Promise<void> {
+    await this.rt.command({ kind: 'release', uplink: id });
+    await this.rt.settle();
   }
 }

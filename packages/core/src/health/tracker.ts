@@ -35,6 +35,15 @@ export interface StateChange {
   readonly at: number;
 }
 
+/** What the engine decides on about an uplink's health (the rest of a {@link HealthSnapshot} is for people). */
+export interface HealthVerdict {
+  readonly state: UplinkState;
+  /** When the current state began. */
+  readonly since: number;
+  /** Not in an outage (fewer than `down` rounds in a row without answers): a `down` uplink may still pass traffic, only badly. */
+  readonly answering: boolean;
+}
+
 /** Statistics of one target, with the timeout the next probe will use. */
 export interface TargetSnapshot extends TargetStats {
   readonly target: string;
@@ -223,6 +232,21 @@ export class UplinkHealth {
     return this.enter('unknown', now, reason);
   }
 
+  /** Not in an outage: see {@link HealthVerdict.answering}. */
+  private get answering(): boolean {
+    return this.rounds > 0 && this.carrier !== 'down' && this.streaks.outage < this.settings.health.down;
+  }
+
+  /** The verdict now, without the statistics a snapshot computes. */
+  verdict(): HealthVerdict {
+    return { state: this.state, since: this.stateSince, answering: this.answering };
+  }
+
+  /** Level of the last round, null before the first. */
+  get level(): RoundLevel | null {
+    return this.lastLevel;
+  }
+
   /** Everything known now. */
   snapshot(): HealthSnapshot {
     const targets: TargetSnapshot[] = [...this.targets.entries()].map(([target, t]) => ({
@@ -237,7 +261,7 @@ export class UplinkHealth {
       since: this.stateSince,
       reason: this.stateReason,
       carrier: this.carrier,
-      answering: this.rounds > 0 && this.carrier !== 'down' && this.streaks.outage < this.settings.health.down,
+      answering: this.answering,
       phase: this.phase(),
       lastLevel: this.lastLevel,
       badStreak: this.streaks.bad,
