@@ -7,9 +7,9 @@ import { WanwatchError } from '../errors.js';
 import type { SwitchDoneEvent, SwitchFailedEvent } from '../events.js';
 import { backedOffUntil, withActive, withBackOff, withoutBackOff, type Ledger } from '../state/ledger.js';
 import type { SwitchRequest } from '../switch/controller.js';
-import { emit, failureReport, record, save, step, then, type Step } from './effects.js';
-import { beginTrial } from './trials.js';
+import { emit, failureReport, record, save, step, then, type Effect, type Step } from './effects.js';
 import { isUsable, stateOf, type EngineState } from './state.js';
+import { beginTrial } from './trials.js';
 
 /** A switch begins. On dark standby the uplink it leaves is not judged while it runs. */
 export function beforeSwitch(state: EngineState, request: SwitchRequest): Step {
@@ -96,15 +96,22 @@ export function afterRediscovery(
   const to = request.to.id;
   const active = state.ledger.active;
   const holder = found !== null && state.health.has(found) ? found : activated ? to : active;
-  let next = state;
-  const warnings = [];
-  if (holder === to) next = { ...state, ledger: moveActive(state, request, now) };
-  else if (holder !== active) {
-    const error = new WanwatchError('E_ADAPTER', `after the failed switch the active uplink is ${holder ?? 'none'}`);
-    warnings.push({ kind: 'warn' as const, error });
-    next = { ...state, ledger: withActive(state.ledger, holder, now, true) };
-  }
-  const told = step(next, ...warnings, ...failureReport({ ...event, active: next.ledger.active }), {
+  const elsewhere = holder !== to && holder !== active;
+  const ledger =
+    holder === to
+      ? moveActive(state, request, now)
+      : elsewhere
+        ? withActive(state.ledger, holder, now, true)
+        : state.ledger;
+  const warning: Effect[] = elsewhere
+    ? [
+        {
+          kind: 'warn',
+          error: new WanwatchError('E_ADAPTER', `after the failed switch the active uplink is ${holder ?? 'none'}`),
+        },
+      ]
+    : [];
+  const told = step({ ...state, ledger }, ...warning, ...failureReport({ ...event, active: ledger.active }), {
     kind: 'sync-probers',
   });
   return then(told, (s) => save(s, now));
