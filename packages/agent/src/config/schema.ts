@@ -377,7 +377,7 @@ export const CONFIG_SCHEMA: Schema = {
           additionalProperties: section(
             {
               rtt: duration('mean RTT (default 20ms)'),
-              jitter: duration('RTT spread (default 2ms)'),
+              jitter: duration('RTT standard deviation (default 2ms)'),
               loss: percent('random loss (default 0%)'),
               dead: boolean('upstream blackhole: nothing answers (default false)'),
               carrier: oneOf(['up', 'down'], 'link state (default up)'),

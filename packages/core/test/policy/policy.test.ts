@@ -70,8 +70,8 @@ describe('decide', () => {
     const down = u('fiber', 10, { state: 'down', answering: false });
     const suppressed = u('lte', 20, { suppressed: true, reuseAt: NOW + 60_000 });
     assert.equal(target(decide(input({ uplinks: [down, suppressed] }))), 'lte:failover');
-    const blocked = u('lte', 20, { backedOffUntil: NOW + 10_000 });
-    const d = decide(input({ uplinks: [down, blocked] }));
+    const backedOff = u('lte', 20, { backedOffUntil: NOW + 10_000 });
+    const d = decide(input({ uplinks: [down, backedOff] }));
     assert.equal(target(d), 'stay:no-usable-uplink');
     assert.equal(d.kind === 'stay' && d.recheckAt, NOW + 10_000, 'rechecks when the back-off ends');
   });
