@@ -12,7 +12,7 @@
  * longer uses (changed `tableBase`, `tables`, `rulePriority` or `metric`). The control socket's path
  * takes effect at the next start; everything else at once.
  */
-import { Engine, describeError } from '@wanwatch/core';
+import { Engine, SerialQueue, describeError } from '@wanwatch/core';
 import { loadConfig, type AgentConfig } from './config/load.js';
 import { ControlService, type AgentInfo, type EngineHost } from './control/service.js';
 import { listenControl, type ControlServer } from './control/server.js';
@@ -58,7 +58,8 @@ export class Daemon implements EngineHost {
   /** Outlives reloads: streams, metrics counters and webhooks never re-subscribe. */
   readonly hub = new EventHub();
   readonly metrics = new AgentMetrics(this.hub, () => this.engine());
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Reloads and the stop run one at a time. */
+  private readonly queue = new SerialQueue();
   private readonly startedAt = Date.now();
   private reloadedAt: number | null = null;
 
@@ -168,12 +169,6 @@ export class Daemon implements EngineHost {
     this.log.notice(`engine running; active uplink: ${st.active ?? 'none'}`);
   }
 
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
   /** The HTTP API's base URL, null when it is off. */
   get httpUrl(): string | null {
     return this.http?.url ?? null;
@@ -200,7 +195,7 @@ export class Daemon implements EngineHost {
    * then untouched.
    */
   reload(): Promise<void> {
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       this.log.notice(`reloading ${this.file}`);
       let next: AgentConfig;
       let built: Running;
@@ -249,7 +244,7 @@ export class Daemon implements EngineHost {
 
   /** Stops the engine (state saved, routing left as it is) and closes the control socket. */
   stop(): Promise<void> {
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       const running = this.current;
       this.current = null;
       if (running) {

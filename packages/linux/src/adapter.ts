@@ -8,6 +8,7 @@
  * a re-assertion triggered by an event never interleaves with a switch.
  */
 import {
+  SerialQueue,
   WanwatchError,
   type ActivateContext,
   type Adapter,
@@ -74,7 +75,7 @@ export class LinuxAdapter implements Adapter {
   private readonly gateways = new GatewayBook();
   private readonly knownAddresses = new Map<string, Families<string[]>>();
   private readonly watch: LinkWatch;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private active: string | null = null;
   private closed = false;
   private conntrackWarned = false;
@@ -287,7 +288,7 @@ export class LinuxAdapter implements Adapter {
     if (this.closed) return;
     this.closed = true;
     this.watch.stop();
-    await this.queue.catch(() => undefined);
+    await this.queue.idle();
     if (!this.config.cleanupOnClose) return;
     await this.exclusive(async () => {
       const state = await this.readRoutingState();
@@ -435,9 +436,7 @@ export class LinuxAdapter implements Adapter {
 
   /** Runs `work` after every change queued before it. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(work);
   }
 
   private warn(text: string): void {

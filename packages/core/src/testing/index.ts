@@ -12,7 +12,7 @@ export {
   type ActivationRecord,
   type ActivationFault,
   type SimNetworkOptions,
-} from './sim-network.js';
+} from '../sim/index.js';
 export { RecordingHooks, type HookCall } from './recording-hooks.js';
 export { ManualRole } from './manual-role.js';
 export { MemoryStateStore } from '../state/memory-store.js';
