@@ -4,9 +4,9 @@
  * ratios percentages; the agent's YAML layer converts `500ms` and `40%`.
  */
 import { ConfigError } from './errors.js';
-import { IssueList } from './shared/issue-list.js';
+import { IssueList } from './common/issue-list.js';
 import { isValidTimeZone, parseDailyWindow } from './policy/failback-window.js';
-import { durationLimit, integerLimit, numberLimit, percentLimit, type Limit } from './shared/limits.js';
+import { durationLimit, integerLimit, numberLimit, percentLimit, type Limit } from './common/limits.js';
 
 /** How each uplink is probed. Every field can be overridden per uplink. */
 export interface ProbeSettings {

@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js';
-import { IssueList } from './shared/issue-list.js';
+import { IssueList } from './common/issue-list.js';
 import {
   SETTINGS_LIMITS,
   checkHealth,

@@ -1,5 +1,5 @@
 import { TimeoutError } from '../errors.js';
-import { timerDelay } from '../shared/limits.js';
+import { timerDelay } from '../common/limits.js';
 
 /** Opaque handle returned by {@link Clock.setTimeout}. */
 export type TimerHandle = { readonly __timer: unique symbol } | object;

@@ -28,8 +28,8 @@ import type {
 } from '../interfaces/store.js';
 import { DEFAULT_HISTORY_ROTATION, HistoryFiles, type HistoryRotation } from './history-files.js';
 import { selectHistory } from './memory-store.js';
-import { writeFileAtomic } from '../shared/atomic-write.js';
-import { SerialQueue } from '../shared/serial-queue.js';
+import { writeFileAtomic } from '../common/atomic-write.js';
+import { SerialQueue } from '../common/serial-queue.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isTime = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v));
