@@ -10,6 +10,7 @@
 import {
   SerialQueue,
   WanwatchError,
+  systemClock,
   type ActivateContext,
   type Adapter,
   type AdoptContext,
@@ -104,6 +105,7 @@ export class LinuxAdapter implements Adapter {
       own: this.own,
       argv: [...this.config.commandPrefix, 'ip', '-N', '-o', 'monitor', 'link', 'address', 'route', 'rule'],
       refreshDelayMs: this.config.refreshDelayMs,
+      clock: options.clock ?? systemClock,
       readLinks: async () => {
         const links = await this.ip.links();
         this.noteLinks(links);

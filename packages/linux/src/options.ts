@@ -8,6 +8,7 @@ import {
   durationLimit,
   integerLimit,
   limitProblem,
+  type Clock,
   type ConfigIssue,
   type Limit,
   type Uplink,
@@ -47,6 +48,8 @@ export interface LinuxAdapterOptions {
   readonly refreshDelayMs?: number;
   /** What the box does as HA backup / master (see {@link LinuxHaOptions}). Without it, roles change no routes. */
   readonly ha?: LinuxHaOptions;
+  /** Timers and time of the link monitor (its restart back-off, the gathering of events). Default: the process clock. */
+  readonly clock?: Clock;
 }
 
 /**
