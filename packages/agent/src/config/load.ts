@@ -85,29 +85,32 @@ function httpSection(raw: unknown, issues: PathIssue[]): HttpSettings | null {
   if (!isRaw(raw)) return null;
   const at = ['control', 'http'];
   const h = raw as {
-    listen: string;
-    tokenFile: string;
-    readToken: boolean;
+    listen: unknown;
+    tokenFile: unknown;
+    readToken: unknown;
     changesPerMinute: number;
     maxBodyBytes: number;
-    allowedHosts: string[];
+    allowedHosts: unknown;
   };
-  const listen = parseListen(h.listen);
+  const tokenFile = typeof h.tokenFile === 'string' ? h.tokenFile : '';
+  const listen = typeof h.listen === 'string' ? parseListen(h.listen) : null;
   if (!listen)
     issues.push({
       path: [...at, 'listen'],
       message: `must be address:port (127.0.0.1:8686, [::1]:8686), got ${JSON.stringify(h.listen)}`,
     });
-  const problem = h.tokenFile.startsWith('/') ? tokenFileProblem(h.tokenFile) : null;
+  const problem = tokenFile.startsWith('/') ? tokenFileProblem(tokenFile) : null;
   if (problem !== null) issues.push({ path: [...at, 'tokenFile'], message: problem });
   return {
     host: listen?.host ?? '127.0.0.1',
     port: listen?.port ?? 8686,
-    tokenFile: h.tokenFile,
+    tokenFile,
     readToken: h.readToken === true,
     changesPerMinute: h.changesPerMinute,
     maxBodyBytes: h.maxBodyBytes,
-    allowedHosts: h.allowedHosts.filter((x) => typeof x === 'string').map((x) => x.toLowerCase()),
+    allowedHosts: Array.isArray(h.allowedHosts)
+      ? h.allowedHosts.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase())
+      : [],
   };
 }
 
@@ -212,7 +215,10 @@ export function parseConfig(text: string, file: string): AgentConfig {
   const platforms = Object.assign(
     {},
     ...PLATFORM_MODULES.map((m) => {
-      const sections = Object.fromEntries(Object.keys(m.schema).map((k) => [k, convert(properties[k], data[k])]));
+      // A section the schema refused (null, a list…) reaches the module as absent.
+      const sections = Object.fromEntries(
+        Object.keys(m.schema).map((k) => [k, isRaw(data[k]) ? convert(properties[k], data[k]) : undefined]),
+      );
       return m.section(sections, context);
     }),
   ) as LinuxSections & OpnsenseSections & IpfireSections & SimulatedSections;

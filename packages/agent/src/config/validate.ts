@@ -11,7 +11,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { isInterfaceName, withinLimit, type Limit } from '@wanwatch/core';
 import type { PathIssue } from './issues.js';
 import type { Schema } from './schema-kit.js';
-import { formatDuration, parseDuration, parsePercent } from './units.js';
+import { formatDuration, parseDuration } from './units.js';
 
 const show = (v: unknown) => JSON.stringify(v) ?? String(v);
 
@@ -177,6 +177,3 @@ export function validator(schema: Schema): (data: unknown) => PathIssue[] {
     }));
   };
 }
-
-/** `parsePercent` for values the schema has accepted (≤ its limit). */
-export const percentOf = (text: string): number => parsePercent(text) ?? Number.parseFloat(text);

@@ -99,13 +99,15 @@ export const IPFIRE_SCHEMA = section(
 
 /** Checks the profiles; with platform ipfire, every uplink must have one and the adapter must accept the section. */
 function checkSection(ipfire: IpfireSection, context: SectionContext, clean: boolean): void {
-  checkUplinkNames(ipfire.profiles, ['ipfire', 'profiles'], context);
-  for (const [name, profile] of Object.entries(ipfire.profiles))
-    if (profile.ppp === undefined && profile.redType === undefined)
+  const profiles: Readonly<Record<string, unknown>> =
+    typeof ipfire.profiles === 'object' && ipfire.profiles !== null ? ipfire.profiles : {};
+  checkUplinkNames(profiles, ['ipfire', 'profiles'], context);
+  for (const [name, profile] of Object.entries(profiles))
+    if (typeof profile === 'object' && profile !== null && !('ppp' in profile) && !('redType' in profile))
       context.issue(['ipfire', 'profiles', name], 'needs ppp: N (a PPP-family profile) or redType: DHCP | STATIC');
   if (context.platform !== 'ipfire') return;
   for (const { id } of context.uplinks)
-    if (!(id in ipfire.profiles)) context.issue(['ipfire', 'profiles'], `uplink "${id}" has no IPFire profile`);
+    if (!(id in profiles)) context.issue(['ipfire', 'profiles'], `uplink "${id}" has no IPFire profile`);
   if (!clean) return;
   // What the IPFire adapter itself would refuse (unsafe values, STATIC without address…).
   try {
@@ -135,7 +137,7 @@ export const IPFIRE_PLATFORM: PlatformModule<IpfireSections> = {
   name: 'ipfire',
   schema: { ipfire: IPFIRE_SCHEMA },
   section(converted, context) {
-    const ipfire = converted.ipfire as IpfireSection;
+    const ipfire = (converted.ipfire ?? { profiles: {} }) as IpfireSection;
     checkSection(ipfire, context, context.clean);
     return { ipfire };
   },

@@ -194,7 +194,7 @@ function adapterIssues(linux: LinuxSection, context: SectionContext): void {
 }
 
 function haSection(raw: unknown, context: SectionContext): HaSection | null {
-  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'object' || raw === null) return null;
   const ha = raw as HaSection;
   if (context.platform !== 'linux') context.issue(['ha'], `needs platform linux (keepalived), not ${context.platform}`);
   if (ha.peer4 === null && ha.peer6 === null)
@@ -267,7 +267,7 @@ export const LINUX_PLATFORM: PlatformModule<LinuxSections> = {
   name: 'linux',
   schema: { linux: LINUX_SCHEMA, ha: HA_SCHEMA },
   section(converted, context) {
-    const linux = converted.linux as LinuxSection;
+    const linux = (converted.linux ?? {}) as LinuxSection;
     checkUplinkNames(linux.tables, ['linux', 'tables'], context);
     if (context.platform === 'linux' && context.clean) adapterIssues(linux, context);
     return { linux, ha: haSection(converted.ha, context) };

@@ -222,7 +222,7 @@ export const OPNSENSE_PLATFORM: PlatformModule<OpnsenseSections> = {
   name: 'opnsense',
   schema: { opnsense: OPNSENSE_SECTION_SCHEMA },
   section(converted, context) {
-    const opnsense = converted.opnsense as OpnsenseSection;
+    const opnsense = (converted.opnsense ?? { carp: {} }) as OpnsenseSection;
     checkUplinkNames(opnsense.interfaces, ['opnsense', 'interfaces'], context);
     return { opnsense };
   },

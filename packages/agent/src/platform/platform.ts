@@ -111,9 +111,10 @@ export interface PlatformModule<S> {
 }
 
 /** Reports every key of `record` that names no uplink, at `at.<key>`. */
-export function checkUplinkNames(record: object | undefined, at: ConfigPath, context: SectionContext): void {
+export function checkUplinkNames(record: unknown, at: ConfigPath, context: SectionContext): void {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return; // the schema's to report
   const names = new Set(context.uplinks.map((u) => u.id));
-  for (const key of Object.keys(record ?? {}))
+  for (const key of Object.keys(record))
     if (!names.has(key)) context.issue([...at, key], `no uplink is named "${key}"`);
 }
 

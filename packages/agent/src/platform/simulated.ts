@@ -136,10 +136,10 @@ export const SIMULATED_PLATFORM: PlatformModule<SimulatedSections> = {
   name: 'simulated',
   schema: { simulated: SIMULATED_SCHEMA },
   section(converted, context) {
-    const simulated = converted.simulated as SimulatedSection;
+    const simulated = (converted.simulated ?? {}) as SimulatedSection;
     checkUplinkNames(simulated.links, ['simulated', 'links'], context);
     const route = simulated.initialRoute;
-    if (route !== null && !context.uplinks.some((u) => u.id === route))
+    if (typeof route === 'string' && !context.uplinks.some((u) => u.id === route))
       context.issue(['simulated', 'initialRoute'], `no uplink is named "${route}"`);
     return { simulated };
   },
