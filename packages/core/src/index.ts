@@ -33,3 +33,12 @@ export {
 } from './state/history-files.js';
 export { MemoryStateStore, selectHistory } from './state/memory-store.js';
 export { Ledger } from './state/ledger.js';
+export * from './common/limits.js';
+export { SerialQueue } from './common/serial-queue.js';
+export {
+  writeFileAtomic,
+  syncDirectory,
+  atomicTempName,
+  removeAtomicTemps,
+  type AtomicWriteOptions,
+} from './common/atomic-write.js';

@@ -1,4 +1,15 @@
-import type { HealthSettings, ProbeSettings } from './settings.js';
+import { ConfigError } from './errors.js';
+import { IssueList } from './common/issue-list.js';
+import {
+  SETTINGS_LIMITS,
+  checkHealth,
+  checkProbe,
+  mergeHealth,
+  type HealthOverrides,
+  type ProbeSettings,
+  type Settings,
+  type UplinkSettings,
+} from './settings.js';
 
 /**
  * Health of an uplink as the engine judges it.
@@ -14,15 +25,6 @@ import type { HealthSettings, ProbeSettings } from './settings.js';
  *   threshold for `down` rounds, or lost carrier.
  */
 export type UplinkState = 'unknown' | 'up' | 'degraded' | 'down';
-
-/** Per-uplink health overrides: any field of {@link HealthSettings}, thresholds field by field. */
-export type HealthOverrides = Partial<
-  Omit<HealthSettings, 'lossPct' | 'latencyMs' | 'jitterMs'> & {
-    lossPct: Partial<HealthSettings['lossPct']>;
-    latencyMs: Partial<HealthSettings['latencyMs']>;
-    jitterMs: Partial<HealthSettings['jitterMs']>;
-  }
->;
 
 /**
  * One uplink (WAN) the engine may make active.
@@ -68,4 +70,50 @@ const INTERFACE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:@+-]{0,14}$/;
  */
 export function isInterfaceName(name: string): boolean {
   return INTERFACE_NAME.test(name) && name !== '.' && name !== '..';
+}
+
+/** Merges an uplink's overrides over the global settings. */
+export function settingsForUplink(settings: Settings, uplink: Uplink): UplinkSettings {
+  return {
+    probe: { ...settings.probe, ...uplink.probe },
+    health: mergeHealth(settings.health, uplink.health),
+  };
+}
+
+/**
+ * Validates a set of uplinks against resolved settings (ids, priorities,
+ * targets, and each uplink's merged overrides). Throws a {@link ConfigError}
+ * listing every problem.
+ */
+export function validateUplinks(uplinks: readonly Uplink[], settings: Settings): void {
+  const list = new IssueList();
+  if (uplinks.length === 0) list.add('uplinks', 'at least one uplink is required');
+  const seen = new Set<string>();
+  uplinks.forEach((u, i) => {
+    const at = `uplinks[${i}]`;
+    if (typeof u.id !== 'string' || !UPLINK_ID_PATTERN.test(u.id))
+      list.add(`${at}.id`, `must be 1-32 characters of a-z, 0-9, _ or -, got ${JSON.stringify(u.id)}`);
+    else if (seen.has(u.id)) list.add(`${at}.id`, `duplicate uplink id "${u.id}"`);
+    else seen.add(u.id);
+    list.limit(`${at}.priority`, u.priority, SETTINGS_LIMITS.uplink.priority);
+    if (u.interface !== undefined && !isInterfaceName(u.interface))
+      list.add(`${at}.interface`, `${JSON.stringify(u.interface)} is not a valid interface name`);
+    if (!Array.isArray(u.targets) || u.targets.length === 0) {
+      list.add(`${at}.targets`, 'at least one target is required');
+      return;
+    }
+    u.targets.forEach((t, j) => {
+      if (typeof t !== 'string' || t.trim() === '') list.add(`${at}.targets[${j}]`, 'must be a non-empty string');
+    });
+    if (new Set(u.targets).size !== u.targets.length) list.add(`${at}.targets`, 'lists a target twice');
+    const merged = settingsForUplink(settings, u);
+    checkProbe(list, merged.probe, `${at}.probe`);
+    checkHealth(list, merged.health, `${at}.health`);
+    if (merged.probe.reliability > u.targets.length)
+      list.add(
+        `${at}.probe.reliability`,
+        `is ${merged.probe.reliability} but the uplink has only ${u.targets.length} target(s): no round could ever pass`,
+      );
+  });
+  if (list.issues.length > 0) throw new ConfigError(list.issues);
 }
