@@ -7,12 +7,16 @@
  * engine, stops the old one (which saves state and leaves routing as it is)
  * and starts the new one, which adopts the uplink the platform reports active
  * and the holds, penalties and back-offs of the state store: no switch. A
- * failback timer that was running starts again. On Linux the old adapter
- * then removes the rules, tables and metric route the new configuration no
- * longer uses (changed `tableBase`, `tables`, `rulePriority` or `metric`). The control socket's path
- * takes effect at the next start; everything else at once.
+ * failback timer that was running starts again. The platforms follow their
+ * lifecycle (platform/platform.ts): the new one is created beside the old
+ * (taking over what did not change, e.g. keepalived's role source), the
+ * old one is stopped before the new one starts, and the new one's start
+ * removes what the old layout left that it does not use (Linux: rules,
+ * tables and the metric's route of a changed `tableBase`, `tables`,
+ * `rulePriority` or `metric`). The control socket's path takes effect at
+ * the next start; everything else at once.
  */
-import { Engine, describeError } from '@wanwatch/core';
+import { Engine, SerialQueue, describeError } from '@wanwatch/core';
 import { loadConfig, type AgentConfig } from './config/load.js';
 import { ControlService, type AgentInfo, type EngineHost } from './control/service.js';
 import { listenControl, type ControlServer } from './control/server.js';
@@ -23,7 +27,6 @@ import { AgentMetrics } from './metrics/metrics.js';
 import { WebhookNotifier } from './notify/webhooks.js';
 import { logEngine } from './logging/engine-log.js';
 import { createLogger, reconfigureLogger, type AgentLogger, type LogOutput } from './logging/logger.js';
-import { followHealth } from './ha/track-file.js';
 import { createPlatform, type Platform } from './platform/index.js';
 import { AgentStateStore } from './state-store.js';
 import { VERSION } from './version.js';
@@ -31,12 +34,10 @@ import { VERSION } from './version.js';
 interface Running {
   readonly config: AgentConfig;
   readonly engine: Engine;
-  /** The platform (a reload lets the old one retire what the new one no longer uses). */
+  /** The platform: adapter, probe, role source and their lifecycle. */
   readonly platform: Platform;
   readonly store: AgentStateStore;
   readonly detach: () => void;
-  /** The HA role source; kept across reloads while `ha.keepalived` is unchanged (it holds the FIFO). */
-  readonly roles?: { readonly key: string | null; readonly source: NonNullable<Platform['roleSource']> } | undefined;
 }
 
 /**
@@ -58,7 +59,8 @@ export class Daemon implements EngineHost {
   /** Outlives reloads: streams, metrics counters and webhooks never re-subscribe. */
   readonly hub = new EventHub();
   readonly metrics = new AgentMetrics(this.hub, () => this.engine());
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Reloads and the stop run one at a time. */
+  private readonly queue = new SerialQueue();
   private readonly startedAt = Date.now();
   private reloadedAt: number | null = null;
 
@@ -127,51 +129,31 @@ export class Daemon implements EngineHost {
     const kept = this.current?.store;
     const store = kept && kept.dir === config.stateDir ? kept : new AgentStateStore(config.stateDir, config.history);
     const logger = { warn: (m: string) => this.log.warn(m), info: (m: string) => this.log.info(m) };
-    const platform = createPlatform(config, { logger });
-    const { adapter, probe, roleSource } = platform;
-    // keepalived's source holds its FIFO: kept across reloads while its settings stay; others are rebuilt.
-    const key = config.ha?.keepalived ? JSON.stringify(config.ha.keepalived) : null;
-    const previous = this.current?.roles;
-    let roles: Running['roles'];
-    if (roleSource && key !== null && previous?.key === key) {
-      roleSource.close();
-      roles = previous;
-    } else roles = roleSource ? { key, source: roleSource } : undefined;
+    const platform = createPlatform(config, { logger, previous: this.current?.platform ?? null });
     const engine = new Engine({
       uplinks: config.uplinks,
       settings: config.settings,
-      adapter,
-      probe,
+      adapter: platform.adapter,
+      probe: platform.probe,
       store,
       hooks: new ExecHookRunner(config.hooks),
-      roleSource: roles?.source,
+      roleSource: platform.roleSource,
     });
-    return { config, engine, platform, store, detach: () => undefined, roles };
+    return { config, engine, platform, store, detach: () => undefined };
   }
 
   private async activate(built: Running): Promise<void> {
     const logged = logEngine(built.engine, this.log, { summaryMs: built.config.log.summaryMs });
     const unhub = this.hub.attach(built.engine);
     await built.engine.start();
-    const ha = built.config.ha;
-    const coupled =
-      ha?.trackFile !== null && ha?.trackFile !== undefined
-        ? followHealth(built.engine, ha.trackFile, ha.backupMode, (m) => this.log.warn(m))
-        : () => undefined;
+    await built.platform.start(built.engine);
     const detach = () => {
-      coupled();
       unhub();
       logged();
     };
     this.current = { ...built, detach };
     const st = built.engine.status();
     this.log.notice(`engine running; active uplink: ${st.active ?? 'none'}`);
-  }
-
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   /** The HTTP API's base URL, null when it is off. */
@@ -200,7 +182,7 @@ export class Daemon implements EngineHost {
    * then untouched.
    */
   reload(): Promise<void> {
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       this.log.notice(`reloading ${this.file}`);
       let next: AgentConfig;
       let built: Running;
@@ -219,7 +201,7 @@ export class Daemon implements EngineHost {
       this.current = null;
       await before?.engine.stop();
       before?.detach();
-      if (before?.roles && before.roles !== built.roles) before.roles.source.close();
+      await before?.platform.stop(built.platform);
       await before?.store.flush();
       if (next.socket !== this.config.socket)
         this.log.warn(`control.socket changed to ${next.socket}; it takes effect at the next start`);
@@ -233,15 +215,11 @@ export class Daemon implements EngineHost {
         await this.activate(built);
       } catch (err) {
         this.log.error(`the reloaded engine did not start (${describeError(err)}); restarting the previous config`);
+        await built.engine.stop();
+        await built.platform.stop(null);
         if (before) await this.activate(this.build(before.config));
         throw err;
       }
-      // E.g. changed Linux table ids, rule priority or metric: the old ones must not keep steering traffic.
-      await before?.platform
-        .retire?.(built.platform)
-        .catch((err: unknown) =>
-          this.log.warn(`removing the old configuration's routing failed: ${describeError(err)}`),
-        );
       const now = this.engine()?.status().active ?? null;
       this.log.notice(`config reloaded; active uplink ${now ?? 'none'} (was ${was ?? 'none'})`);
     });
@@ -249,14 +227,14 @@ export class Daemon implements EngineHost {
 
   /** Stops the engine (state saved, routing left as it is) and closes the control socket. */
   stop(): Promise<void> {
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       const running = this.current;
       this.current = null;
       if (running) {
         this.log.notice(`stopping; routing stays on ${running.engine.status().active ?? 'none'}`);
         await running.engine.stop();
         running.detach();
-        running.roles?.source.close();
+        await running.platform.stop(null);
         await running.store.flush();
       }
       await this.http?.close();

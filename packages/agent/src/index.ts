@@ -11,11 +11,14 @@ export {
   linuxAdapterOptions,
   platformProbe,
   type Platform,
+  type PlatformContext,
   type PlatformDeps,
   type PlatformLogger,
+  type PlatformModule,
 } from './platform/index.js';
-export { simulatedPlatform, SIMULATED_ROUTE_FILE } from './platform/simulated.js';
-export { opnsenseAdapterOptions, opnsensePlatform } from './platform/opnsense.js';
+export { PLATFORM_MODULES } from './platform/modules.js';
+export { simulatedPlatform, SIMULATED_ROUTE_FILE, type SimulatedPlatform } from './platform/simulated.js';
+export { opnsenseAdapterOptions, opnsensePlatform, OPNSENSE_SECTION_SCHEMA } from './platform/opnsense.js';
 export { ExecHookRunner, type HookFiles } from './hooks.js';
 export {
   createLogger,

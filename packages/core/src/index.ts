@@ -34,3 +34,12 @@ export {
   type HistoryRotation,
 } from './state/history-files.js';
 export { MemoryStateStore, selectHistory } from './state/memory-store.js';
+export * from './common/limits.js';
+export { SerialQueue } from './common/serial-queue.js';
+export {
+  writeFileAtomic,
+  syncDirectory,
+  atomicTempName,
+  removeAtomicTemps,
+  type AtomicWriteOptions,
+} from './common/atomic-write.js';

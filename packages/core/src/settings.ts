@@ -3,9 +3,10 @@
  * a default lives) and their validation. All times are milliseconds and all
  * ratios percentages; the agent's YAML layer converts `500ms` and `40%`.
  */
-import type { ConfigIssue } from './errors.js';
-import { IssueList } from './issue-list.js';
+import { ConfigError } from './errors.js';
+import { IssueList } from './common/issue-list.js';
 import { isValidTimeZone, parseDailyWindow } from './policy/failback-window.js';
+import { durationLimit, integerLimit, numberLimit, percentLimit, type Limit } from './common/limits.js';
 
 /** How each uplink is probed. Every field can be overridden per uplink. */
 export interface ProbeSettings {
@@ -40,8 +41,8 @@ export type ProbeSettingsInput = Partial<ProbeSettings> & {
   readonly jitterPct?: number | undefined;
 };
 
-/** `input` with the deprecated `jitterPct` read as `spreadPct`. */
-function probeInput(input: ProbeSettingsInput | undefined): Partial<ProbeSettings> {
+/** `input` with the deprecated `jitterPct` read as `spreadPct`. @internal */
+export function probeInput(input: ProbeSettingsInput | undefined): Partial<ProbeSettings> {
   if (!input) return {};
   const { jitterPct, ...rest } = input;
   return jitterPct === undefined || rest.spreadPct !== undefined ? rest : { ...rest, spreadPct: jitterPct };
@@ -143,7 +144,7 @@ export interface Settings {
   readonly switch: SwitchSettings;
 }
 
-/** Health settings as a caller gives them: any field, thresholds field by field. */
+/** Per-uplink health overrides: any field of {@link HealthSettings}, thresholds field by field. */
 export type HealthOverrides = Partial<
   Omit<HealthSettings, 'lossPct' | 'latencyMs' | 'jitterMs'> & {
     lossPct: Partial<HealthSettings['lossPct']>;
@@ -208,7 +209,14 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   }),
 });
 
-function mergeHealth(base: HealthSettings, over: HealthOverrides | undefined): HealthSettings {
+/** The probe and health settings that apply to one uplink. */
+export interface UplinkSettings {
+  readonly probe: ProbeSettings;
+  readonly health: HealthSettings;
+}
+
+/** `base` with an uplink's health overrides merged in, threshold by threshold. */
+export function mergeHealth(base: HealthSettings, over: HealthOverrides | undefined): HealthSettings {
   if (!over) return base;
   return {
     ...base,
@@ -219,84 +227,121 @@ function mergeHealth(base: HealthSettings, over: HealthOverrides | undefined): H
   };
 }
 
-/** The probe and health settings that apply to one uplink. */
-export interface UplinkSettings {
-  readonly probe: ProbeSettings;
-  readonly health: HealthSettings;
-}
-
-/** Overrides of the probe and health settings, as an uplink carries them. */
-export interface SettingsOverrides {
-  readonly probe?: ProbeSettingsInput | undefined;
-  readonly health?: HealthOverrides | undefined;
-}
-
-/** Merges `overrides` over the global probe and health settings (not validated; see {@link checkUplinkSettings}). */
-export function withOverrides(settings: Settings, overrides: SettingsOverrides): UplinkSettings {
-  return {
-    probe: { ...settings.probe, ...probeInput(overrides.probe) },
-    health: mergeHealth(settings.health, overrides.health),
-  };
-}
-
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
-function checkProbe(list: IssueList, p: ProbeSettings, at: string): void {
-  list.integer(`${at}.intervalMs`, p.intervalMs, 10, HOUR);
-  list.integer(`${at}.failureIntervalMs`, p.failureIntervalMs, 10, HOUR);
-  list.integer(`${at}.recoveryIntervalMs`, p.recoveryIntervalMs, 10, HOUR);
-  if (p.timeoutMs !== 'auto') list.integer(`${at}.timeoutMs`, p.timeoutMs, 1, 60_000);
-  list.integer(`${at}.minTimeoutMs`, p.minTimeoutMs, 1, 60_000);
-  list.integer(`${at}.maxTimeoutMs`, p.maxTimeoutMs, 1, 60_000);
+/**
+ * The range of every numeric setting (see {@link Limit}): what
+ * {@link resolveSettings} checks, and what the agent's config schema
+ * declares for the same keys. `dampening.maxSuppressMs` must also be at
+ * least `halfLifeMs`, `reuse` below `suppress`, `minTimeoutMs` at most
+ * `maxTimeoutMs` and a threshold's `recover` at most its `fail`.
+ */
+export const SETTINGS_LIMITS = Object.freeze({
+  probe: Object.freeze({
+    intervalMs: durationLimit(10, HOUR),
+    failureIntervalMs: durationLimit(10, HOUR),
+    recoveryIntervalMs: durationLimit(10, HOUR),
+    timeoutMs: durationLimit(1, 60_000),
+    minTimeoutMs: durationLimit(1, 60_000),
+    maxTimeoutMs: durationLimit(1, 60_000),
+    reliability: integerLimit(1, 64),
+    spreadPct: percentLimit(0, 50),
+  }),
+  health: Object.freeze({
+    down: integerLimit(1, 100),
+    up: integerLimit(1, 100),
+    window: integerLimit(1, 1000),
+    lossPct: percentLimit(0, 100),
+    latencyMs: Object.freeze({ ...numberLimit(0, 60_000), unit: 'ms' as const }),
+    jitterMs: Object.freeze({ ...numberLimit(0, 60_000), unit: 'ms' as const }),
+  }),
+  failback: Object.freeze({
+    delayMs: durationLimit(0, DAY),
+    minDwellMs: durationLimit(0, DAY),
+    trialWindowMs: durationLimit(100, DAY),
+    maxBackoffMs: durationLimit(0, 7 * DAY),
+  }),
+  dampening: Object.freeze({
+    penalty: numberLimit(1, 1e6),
+    halfLifeMs: durationLimit(1000, DAY),
+    suppress: numberLimit(1, 1e9),
+    reuse: numberLimit(1, 1e9),
+    maxSuppressMs: durationLimit(1000, 7 * DAY),
+  }),
+  switch: Object.freeze({
+    activateTimeoutMs: durationLimit(1, DAY),
+    verifyTimeoutMs: durationLimit(1, HOUR),
+    hookTimeoutMs: durationLimit(1, HOUR),
+    retryDelayMs: durationLimit(0, DAY),
+    startupGraceMs: durationLimit(0, HOUR),
+  }),
+  uplink: Object.freeze({ priority: integerLimit(0, 1_000_000) }),
+});
+
+/** Checks one uplink's (or the global) probe settings. @internal (core's own checks) */
+export function checkProbe(list: IssueList, p: ProbeSettings, at: string): void {
+  const L = SETTINGS_LIMITS.probe;
+  list.limit(`${at}.intervalMs`, p.intervalMs, L.intervalMs);
+  list.limit(`${at}.failureIntervalMs`, p.failureIntervalMs, L.failureIntervalMs);
+  list.limit(`${at}.recoveryIntervalMs`, p.recoveryIntervalMs, L.recoveryIntervalMs);
+  if (p.timeoutMs !== 'auto') list.limit(`${at}.timeoutMs`, p.timeoutMs, L.timeoutMs);
+  list.limit(`${at}.minTimeoutMs`, p.minTimeoutMs, L.minTimeoutMs);
+  list.limit(`${at}.maxTimeoutMs`, p.maxTimeoutMs, L.maxTimeoutMs);
   if (p.minTimeoutMs > p.maxTimeoutMs) list.add(`${at}.minTimeoutMs`, 'must not exceed maxTimeoutMs');
-  list.integer(`${at}.reliability`, p.reliability, 1, 64);
-  list.number(`${at}.spreadPct`, p.spreadPct, 0, 50);
+  list.limit(`${at}.reliability`, p.reliability, L.reliability);
+  list.limit(`${at}.spreadPct`, p.spreadPct, L.spreadPct);
 }
 
-function checkThreshold(list: IssueList, t: Threshold, at: string, max: number): void {
-  list.number(`${at}.fail`, t.fail, 0, max);
-  list.number(`${at}.recover`, t.recover, 0, max);
+function checkThreshold(list: IssueList, t: Threshold, at: string, limit: Limit): void {
+  list.limit(`${at}.fail`, t.fail, limit);
+  list.limit(`${at}.recover`, t.recover, limit);
   if (t.recover > t.fail) list.add(`${at}.recover`, `must not exceed fail (${t.fail})`);
 }
 
-function checkHealth(list: IssueList, h: HealthSettings, at: string): void {
-  list.integer(`${at}.down`, h.down, 1, 100);
-  list.integer(`${at}.up`, h.up, 1, 100);
-  list.integer(`${at}.window`, h.window, 1, 1000);
-  checkThreshold(list, h.lossPct, `${at}.lossPct`, 100);
-  checkThreshold(list, h.latencyMs, `${at}.latencyMs`, 60_000);
-  checkThreshold(list, h.jitterMs, `${at}.jitterMs`, 60_000);
+/** Checks one uplink's (or the global) health settings. @internal (core's own checks) */
+export function checkHealth(list: IssueList, h: HealthSettings, at: string): void {
+  const L = SETTINGS_LIMITS.health;
+  list.limit(`${at}.down`, h.down, L.down);
+  list.limit(`${at}.up`, h.up, L.up);
+  list.limit(`${at}.window`, h.window, L.window);
+  checkThreshold(list, h.lossPct, `${at}.lossPct`, L.lossPct);
+  checkThreshold(list, h.latencyMs, `${at}.latencyMs`, L.latencyMs);
+  checkThreshold(list, h.jitterMs, `${at}.jitterMs`, L.jitterMs);
   list.oneOf(`${at}.initialState`, h.initialState, ['unknown', 'down']);
 }
 
 function checkFailback(list: IssueList, f: FailbackSettings): void {
+  const L = SETTINGS_LIMITS.failback;
   list.oneOf('failback.mode', f.mode, ['auto', 'manual', 'disabled']);
-  list.integer('failback.delayMs', f.delayMs, 0, 24 * HOUR);
+  list.limit('failback.delayMs', f.delayMs, L.delayMs);
   if (f.window !== null && (typeof f.window !== 'string' || !parseDailyWindow(f.window)))
     list.add('failback.window', `must be HH:MM-HH:MM with different start and end, got ${JSON.stringify(f.window)}`);
   if (f.timeZone !== null && (typeof f.timeZone !== 'string' || !isValidTimeZone(f.timeZone)))
     list.add('failback.timeZone', `is not a known time zone: ${JSON.stringify(f.timeZone)}`);
-  list.integer('failback.minDwellMs', f.minDwellMs, 0, 24 * HOUR);
-  list.integer('failback.trialWindowMs', f.trialWindowMs, 100, 24 * HOUR);
-  list.integer('failback.maxBackoffMs', f.maxBackoffMs, 0, 7 * 24 * HOUR);
+  list.limit('failback.minDwellMs', f.minDwellMs, L.minDwellMs);
+  list.limit('failback.trialWindowMs', f.trialWindowMs, L.trialWindowMs);
+  list.limit('failback.maxBackoffMs', f.maxBackoffMs, L.maxBackoffMs);
 }
 
 function checkDampening(list: IssueList, d: DampeningSettings): void {
+  const L = SETTINGS_LIMITS.dampening;
   if (typeof d.enabled !== 'boolean') list.add('dampening.enabled', 'must be true or false');
-  list.number('dampening.penalty', d.penalty, 1, 1e6);
-  list.integer('dampening.halfLifeMs', d.halfLifeMs, 1000, 24 * HOUR);
-  list.number('dampening.suppress', d.suppress, 1, 1e9);
-  list.number('dampening.reuse', d.reuse, 1, 1e9);
+  list.limit('dampening.penalty', d.penalty, L.penalty);
+  list.limit('dampening.halfLifeMs', d.halfLifeMs, L.halfLifeMs);
+  list.limit('dampening.suppress', d.suppress, L.suppress);
+  list.limit('dampening.reuse', d.reuse, L.reuse);
   if (d.reuse >= d.suppress) list.add('dampening.reuse', `must be below suppress (${d.suppress})`);
-  list.integer('dampening.maxSuppressMs', d.maxSuppressMs, d.halfLifeMs, 7 * 24 * HOUR);
+  list.limit('dampening.maxSuppressMs', d.maxSuppressMs, { ...L.maxSuppressMs, min: d.halfLifeMs });
 }
 
 function checkSwitch(list: IssueList, s: SwitchSettings): void {
-  list.integer('switch.activateTimeoutMs', s.activateTimeoutMs, 1, 24 * HOUR);
-  list.integer('switch.verifyTimeoutMs', s.verifyTimeoutMs, 1, HOUR);
-  list.integer('switch.hookTimeoutMs', s.hookTimeoutMs, 1, HOUR);
-  list.integer('switch.retryDelayMs', s.retryDelayMs, 0, 24 * HOUR);
-  list.integer('switch.startupGraceMs', s.startupGraceMs, 0, HOUR);
+  const L = SETTINGS_LIMITS.switch;
+  list.limit('switch.activateTimeoutMs', s.activateTimeoutMs, L.activateTimeoutMs);
+  list.limit('switch.verifyTimeoutMs', s.verifyTimeoutMs, L.verifyTimeoutMs);
+  list.limit('switch.hookTimeoutMs', s.hookTimeoutMs, L.hookTimeoutMs);
+  list.limit('switch.retryDelayMs', s.retryDelayMs, L.retryDelayMs);
+  list.limit('switch.startupGraceMs', s.startupGraceMs, L.startupGraceMs);
 }
 
 /**
@@ -323,17 +368,6 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   checkFailback(list, settings.failback);
   checkDampening(list, settings.dampening);
   checkSwitch(list, settings.switch);
-  list.throwIfAny();
+  if (list.issues.length > 0) throw new ConfigError(list.issues);
   return settings;
-}
-
-/**
- * The problems of one uplink's merged probe and health settings, with paths
- * under `at` (e.g. `uplinks[1]`); empty when they can be used.
- */
-export function checkUplinkSettings(merged: UplinkSettings, at: string): ConfigIssue[] {
-  const list = new IssueList();
-  checkProbe(list, merged.probe, `${at}.probe`);
-  checkHealth(list, merged.health, `${at}.health`);
-  return list.issues;
 }

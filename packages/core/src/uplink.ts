@@ -1,8 +1,12 @@
-import { IssueList } from './issue-list.js';
+import { ConfigError } from './errors.js';
+import { IssueList } from './common/issue-list.js';
 import {
-  checkUplinkSettings,
-  withOverrides,
+  SETTINGS_LIMITS,
+  checkHealth,
+  checkProbe,
+  mergeHealth,
   type HealthOverrides,
+  probeInput,
   type ProbeSettingsInput,
   type Settings,
   type UplinkSettings,
@@ -71,49 +75,46 @@ export function isInterfaceName(name: string): boolean {
 
 /** Merges an uplink's overrides over the global settings. */
 export function settingsForUplink(settings: Settings, uplink: Uplink): UplinkSettings {
-  return withOverrides(settings, uplink);
-}
-
-/** Checks one uplink: id (unique), priority, interface, targets, and its merged settings. */
-function checkUplink(list: IssueList, u: Uplink, at: string, seen: Set<string>, settings: Settings): void {
-  if (typeof u.id !== 'string' || !UPLINK_ID_PATTERN.test(u.id))
-    list.add(`${at}.id`, `must be 1-32 characters of a-z, 0-9, _ or -, got ${JSON.stringify(u.id)}`);
-  else if (seen.has(u.id)) list.add(`${at}.id`, `duplicate uplink id "${u.id}"`);
-  else seen.add(u.id);
-  list.integer(`${at}.priority`, u.priority, 0, 1_000_000);
-  if (u.interface !== undefined && !isInterfaceName(u.interface))
-    list.add(`${at}.interface`, `${JSON.stringify(u.interface)} is not a valid interface name`);
-  if (!Array.isArray(u.targets) || u.targets.length === 0) {
-    list.add(`${at}.targets`, 'at least one target is required');
-    return;
-  }
-  u.targets.forEach((t, j) => {
-    if (typeof t !== 'string' || t.trim() === '') list.add(`${at}.targets[${j}]`, 'must be a non-empty string');
-  });
-  if (new Set(u.targets).size !== u.targets.length) list.add(`${at}.targets`, 'lists a target twice');
-  const merged = settingsForUplink(settings, u);
-  list.issues.push(...checkUplinkSettings(merged, at));
-  if (merged.probe.reliability > u.targets.length)
-    list.add(
-      `${at}.probe.reliability`,
-      `is ${merged.probe.reliability} but the uplink has only ${u.targets.length} target(s): no round could ever pass`,
-    );
+  return {
+    probe: { ...settings.probe, ...probeInput(uplink.probe) },
+    health: mergeHealth(settings.health, uplink.health),
+  };
 }
 
 /**
  * Validates a set of uplinks against resolved settings (ids, priorities,
- * targets, and each uplink's merged overrides). Throws a `ConfigError`
+ * targets, and each uplink's merged overrides). Throws a {@link ConfigError}
  * listing every problem.
- *
- * @example
- * ```ts
- * validateUplinks([{ id: 'fiber', priority: 10, targets: ['192.0.2.10'] }], resolveSettings());
- * ```
  */
 export function validateUplinks(uplinks: readonly Uplink[], settings: Settings): void {
   const list = new IssueList();
   if (uplinks.length === 0) list.add('uplinks', 'at least one uplink is required');
   const seen = new Set<string>();
-  uplinks.forEach((u, i) => checkUplink(list, u, `uplinks[${i}]`, seen, settings));
-  list.throwIfAny();
+  uplinks.forEach((u, i) => {
+    const at = `uplinks[${i}]`;
+    if (typeof u.id !== 'string' || !UPLINK_ID_PATTERN.test(u.id))
+      list.add(`${at}.id`, `must be 1-32 characters of a-z, 0-9, _ or -, got ${JSON.stringify(u.id)}`);
+    else if (seen.has(u.id)) list.add(`${at}.id`, `duplicate uplink id "${u.id}"`);
+    else seen.add(u.id);
+    list.limit(`${at}.priority`, u.priority, SETTINGS_LIMITS.uplink.priority);
+    if (u.interface !== undefined && !isInterfaceName(u.interface))
+      list.add(`${at}.interface`, `${JSON.stringify(u.interface)} is not a valid interface name`);
+    if (!Array.isArray(u.targets) || u.targets.length === 0) {
+      list.add(`${at}.targets`, 'at least one target is required');
+      return;
+    }
+    u.targets.forEach((t, j) => {
+      if (typeof t !== 'string' || t.trim() === '') list.add(`${at}.targets[${j}]`, 'must be a non-empty string');
+    });
+    if (new Set(u.targets).size !== u.targets.length) list.add(`${at}.targets`, 'lists a target twice');
+    const merged = settingsForUplink(settings, u);
+    checkProbe(list, merged.probe, `${at}.probe`);
+    checkHealth(list, merged.health, `${at}.health`);
+    if (merged.probe.reliability > u.targets.length)
+      list.add(
+        `${at}.probe.reliability`,
+        `is ${merged.probe.reliability} but the uplink has only ${u.targets.length} target(s): no round could ever pass`,
+      );
+  });
+  if (list.issues.length > 0) throw new ConfigError(list.issues);
 }

@@ -11,7 +11,14 @@
  * RED again on the previous profile; a switch interrupted by a crash is
  * undone at the next start (see switch/journal.ts).
  */
-import { WanwatchError, describeError, type ActivateContext, type Adapter, type Uplink } from '@wanwatch/core';
+import {
+  SerialQueue,
+  WanwatchError,
+  describeError,
+  type ActivateContext,
+  type Adapter,
+  type Uplink,
+} from '@wanwatch/core';
 import { linkAtomic, readText, removeStaleTemps, sameFile, writeAtomic } from './files/atomic.js';
 import { RedControl } from './red/network.js';
 import { ReadhashDocument } from './readhash/document.js';
@@ -40,7 +47,7 @@ export class IpfireAdapter implements Adapter {
   private readonly journal: Journal;
   private readonly red: RedControl;
   private readonly syslog: Syslog | null;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private prepared: Promise<void> | null = null;
 
   constructor(
@@ -71,9 +78,7 @@ export class IpfireAdapter implements Adapter {
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.queue.run(work);
   }
 
   /** Once per adapter: undo an interrupted switch, then make connectd only re-dial. */

@@ -47,6 +47,7 @@ export {
 export { IpfireAdapter, createIpfireAdapter } from './adapter.js';
 export {
   IPFIRE_DEFAULTS,
+  IPFIRE_LIMITS,
   ipfirePaths,
   resolveOptions,
   type ConnectdPolicy,

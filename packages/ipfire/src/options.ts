@@ -4,7 +4,15 @@
  * what the adapter switches between.
  */
 import { join } from 'node:path';
-import { ConfigError, isInterfaceName, type ConfigIssue, type Uplink } from '@wanwatch/core';
+import {
+  ConfigError,
+  durationLimit,
+  isInterfaceName,
+  limitProblem,
+  type ConfigIssue,
+  type Limit,
+  type Uplink,
+} from '@wanwatch/core';
 import { WRITABLE_KEY, unsafeValueReason } from './readhash/document.js';
 
 /** How one uplink is made the RED: an IPFire profile. */
@@ -75,6 +83,14 @@ export const IPFIRE_DEFAULTS = {
   loggerCommand: '/usr/bin/logger',
 } as const;
 
+/** The ranges of the durations (the agent's config schema declares its `ipfire:` keys with these). */
+export const IPFIRE_LIMITS = Object.freeze({
+  stopTimeoutMs: durationLimit(1, 3_600_000),
+  startTimeoutMs: durationLimit(1, 3_600_000),
+  upTimeoutMs: durationLimit(1, 3_600_000),
+  pollMs: durationLimit(1, 60_000),
+});
+
 /** IPFire's files under a root. */
 export interface IpfirePaths {
   readonly root: string;
@@ -138,9 +154,10 @@ export interface ResolvedOptions {
   readonly loggerCommand: string;
 }
 
-function duration(issues: ConfigIssue[], path: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > max)
-    issues.push({ path, message: `must be an integer 1…${max} (ms), not ${value}` });
+function duration(issues: ConfigIssue[], path: keyof typeof IPFIRE_LIMITS, value: number): number {
+  const limit: Limit = IPFIRE_LIMITS[path];
+  if (limitProblem(value, limit) !== null)
+    issues.push({ path, message: `must be an integer ${limit.min}…${limit.max} (ms), not ${value}` });
   return value;
 }
 
@@ -201,10 +218,10 @@ export function resolveOptions(uplinks: readonly Uplink[], options: IpfireAdapte
     profiles,
     ownedKeys: ['RED_TYPE', ...new Set(profiles.flatMap((p) => Object.keys(p.ethernet)))],
     paths: ipfirePaths(root, networkScript),
-    stopTimeoutMs: duration(issues, 'stopTimeoutMs', options.stopTimeoutMs ?? d.stopTimeoutMs, 3_600_000),
-    startTimeoutMs: duration(issues, 'startTimeoutMs', options.startTimeoutMs ?? d.startTimeoutMs, 3_600_000),
-    upTimeoutMs: duration(issues, 'upTimeoutMs', options.upTimeoutMs ?? d.upTimeoutMs, 3_600_000),
-    pollMs: duration(issues, 'pollMs', options.pollMs ?? d.pollMs, 60_000),
+    stopTimeoutMs: duration(issues, 'stopTimeoutMs', options.stopTimeoutMs ?? d.stopTimeoutMs),
+    startTimeoutMs: duration(issues, 'startTimeoutMs', options.startTimeoutMs ?? d.startTimeoutMs),
+    upTimeoutMs: duration(issues, 'upTimeoutMs', options.upTimeoutMs ?? d.upTimeoutMs),
+    pollMs: duration(issues, 'pollMs', options.pollMs ?? d.pollMs),
     connectd,
     syslogTag: tag,
     loggerCommand: options.loggerCommand ?? d.loggerCommand,

@@ -8,7 +8,9 @@
  * a re-assertion triggered by an event never interleaves with a switch.
  */
 import {
+  SerialQueue,
   WanwatchError,
+  systemClock,
   type ActivateContext,
   type Adapter,
   type AdoptContext,
@@ -74,7 +76,7 @@ export class LinuxAdapter implements Adapter {
   private readonly gateways = new GatewayBook();
   private readonly knownAddresses = new Map<string, Families<string[]>>();
   private readonly watch: LinkWatch;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private active: string | null = null;
   private closed = false;
   private conntrackWarned = false;
@@ -103,6 +105,7 @@ export class LinuxAdapter implements Adapter {
       own: this.own,
       argv: [...this.config.commandPrefix, 'ip', '-N', '-o', 'monitor', 'link', 'address', 'route', 'rule'],
       refreshDelayMs: this.config.refreshDelayMs,
+      clock: options.clock ?? systemClock,
       readLinks: async () => {
         const links = await this.ip.links();
         this.noteLinks(links);
@@ -287,7 +290,7 @@ export class LinuxAdapter implements Adapter {
     if (this.closed) return;
     this.closed = true;
     this.watch.stop();
-    await this.queue.catch(() => undefined);
+    await this.queue.idle();
     if (!this.config.cleanupOnClose) return;
     await this.exclusive(async () => {
       const state = await this.readRoutingState();
@@ -435,9 +438,7 @@ export class LinuxAdapter implements Adapter {
 
   /** Runs `work` after every change queued before it. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(work);
   }
 
   private warn(text: string): void {

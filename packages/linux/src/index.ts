@@ -20,6 +20,7 @@
 export { LinuxAdapter, createLinuxAdapter } from './adapter.js';
 export {
   LINUX_DEFAULTS,
+  LINUX_LIMITS,
   resolveOptions,
   type GatewaySetting,
   type LinuxAdapterLogger,
@@ -29,7 +30,12 @@ export {
 } from './options.js';
 export { CommandError, type CommandFailure } from '@wanwatch/exec';
 export type { LinuxHaOptions } from './options.js';
-export { KeepalivedRoleSource, KEEPALIVED_DEFAULTS, type KeepalivedRoleOptions } from './ha/keepalived-role.js';
+export {
+  KeepalivedRoleSource,
+  KEEPALIVED_DEFAULTS,
+  KEEPALIVED_LIMITS,
+  type KeepalivedRoleOptions,
+} from './ha/keepalived-role.js';
 export { FifoLineSource, type NotifyLineSource } from './ha/fifo.js';
 export { parseNotifyLine, roleOfState, type NotifyEvent, type VrrpState } from './ha/notify-line.js';
 export type { BackupMode } from './ha/role-routing.js';

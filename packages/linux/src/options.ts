@@ -3,7 +3,16 @@
  * check that turns options plus uplinks into what the adapter works with:
  * one device, one table and one rule preference per uplink.
  */
-import { ConfigError, type ConfigIssue, type Uplink } from '@wanwatch/core';
+import {
+  ConfigError,
+  durationLimit,
+  integerLimit,
+  limitProblem,
+  type Clock,
+  type ConfigIssue,
+  type Limit,
+  type Uplink,
+} from '@wanwatch/core';
 import type { BackupMode, HaRouting } from './ha/role-routing.js';
 import { isInterfaceName, isUsableTable, plainAddress } from './validate.js';
 
@@ -39,6 +48,8 @@ export interface LinuxAdapterOptions {
   readonly refreshDelayMs?: number;
   /** What the box does as HA backup / master (see {@link LinuxHaOptions}). Without it, roles change no routes. */
   readonly ha?: LinuxHaOptions;
+  /** Timers and time of the link monitor (its restart back-off, the gathering of events). Default: the process clock. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -71,6 +82,20 @@ export const LINUX_DEFAULTS = {
   refreshDelayMs: 100,
   backupMode: 'unused',
 } as const;
+
+/**
+ * The ranges of the numeric options (the agent's config schema declares
+ * its `linux:` keys with these). The rule block must also end before the
+ * main table's rule (32766), and tables must be usable (not 253–255).
+ */
+export const LINUX_LIMITS = Object.freeze({
+  tableBase: integerLimit(0, 0xffff_ffff - 64),
+  rulePriority: integerLimit(1, 32_765),
+  // Not 0: the kernel files an IPv6 route of metric 0 at 1024, so wanwatch would not find its own route.
+  metric: integerLimit(1, 0xffff_ffff),
+  commandTimeoutMs: durationLimit(1, 600_000),
+  refreshDelayMs: durationLimit(0, 60_000),
+});
 
 /** How an uplink's next hop of one family is known. */
 export type GatewaySetting =
@@ -117,9 +142,9 @@ function gatewaySetting(value: string | undefined, family: 4 | 6, path: string, 
   return { kind: 'address', address };
 }
 
-function integer(issues: ConfigIssue[], path: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max)
-    issues.push({ path, message: `must be an integer ${min}…${max}, not ${value}` });
+function integer(issues: ConfigIssue[], path: string, value: number, limit: Limit): number {
+  if (limitProblem(value, limit) !== null)
+    issues.push({ path, message: `must be an integer ${limit.min}…${limit.max}, not ${value}` });
   return value;
 }
 
@@ -130,18 +155,22 @@ function integer(issues: ConfigIssue[], path: string, value: number, min: number
 export function resolveOptions(uplinks: readonly Uplink[], options: LinuxAdapterOptions = {}): ResolvedOptions {
   const issues: ConfigIssue[] = [];
   const d = LINUX_DEFAULTS;
-  const tableBase = integer(issues, 'tableBase', options.tableBase ?? d.tableBase, 0, 0xffff_ffff - 64);
-  const rulePriority = integer(issues, 'rulePriority', options.rulePriority ?? d.rulePriority, 1, 32_765);
-  // Not 0: the kernel files an IPv6 route of metric 0 at 1024, so wanwatch would not find its own route.
-  const metric = integer(issues, 'metric', options.metric ?? d.metric, 1, 0xffff_ffff);
+  const L = LINUX_LIMITS;
+  const tableBase = integer(issues, 'tableBase', options.tableBase ?? d.tableBase, L.tableBase);
+  const rulePriority = integer(issues, 'rulePriority', options.rulePriority ?? d.rulePriority, L.rulePriority);
+  const metric = integer(issues, 'metric', options.metric ?? d.metric, L.metric);
   const commandTimeoutMs = integer(
     issues,
     'commandTimeoutMs',
     options.commandTimeoutMs ?? d.commandTimeoutMs,
-    1,
-    600_000,
+    L.commandTimeoutMs,
   );
-  const refreshDelayMs = integer(issues, 'refreshDelayMs', options.refreshDelayMs ?? d.refreshDelayMs, 0, 60_000);
+  const refreshDelayMs = integer(
+    issues,
+    'refreshDelayMs',
+    options.refreshDelayMs ?? d.refreshDelayMs,
+    L.refreshDelayMs,
+  );
   const conntrack = options.conntrack ?? d.conntrack;
   if (conntrack !== 'old-uplink' && conntrack !== 'off')
     issues.push({ path: 'conntrack', message: `must be "old-uplink" or "off", not ${JSON.stringify(conntrack)}` });

@@ -7,6 +7,7 @@
  * never interleaves with a switch or a role change.
  */
 import {
+  SerialQueue,
   WanwatchError,
   type ActivateContext,
   type Adapter,
@@ -43,7 +44,7 @@ export class OpnsenseAdapter implements Adapter {
   readonly config: ResolvedOpnsenseOptions;
   private readonly sys: BsdSystem;
   private map: Promise<WanEntry[]> | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private role: 'master' | 'backup' = 'master';
   private active: string | null = null;
   private routes: GatewayRoutes | null = null;
@@ -224,7 +225,7 @@ export class OpnsenseAdapter implements Adapter {
     this.stopDrift();
     const pending = this.pendingRelease?.wans ?? [];
     this.cancelRelease();
-    await this.queue.catch(() => undefined);
+    await this.queue.idle();
     if (pending.length > 0) await this.release(pending);
   }
 
@@ -307,9 +308,7 @@ export class OpnsenseAdapter implements Adapter {
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(work);
   }
 }
 

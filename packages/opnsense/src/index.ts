@@ -21,6 +21,7 @@ export { OpnsenseAdapter, createOpnsenseAdapter } from './adapter.js';
 export {
   OPNSENSE_COMMANDS,
   OPNSENSE_DEFAULTS,
+  OPNSENSE_LIMITS,
   resolveOpnsenseOptions,
   type CommandName,
   type OpnsenseAdapterOptions,
@@ -42,6 +43,7 @@ export { parseDefaultRoute, parseDefaultRoutes, type DefaultRoute } from './bsd/
 export { buildInterfaceMap, namesFromConfigXml, type MapSources, type WanEntry } from './interface-map.js';
 export {
   CARP_DEFAULTS,
+  CARP_LIMITS,
   CarpRoleSource,
   roleOf,
   type CarpRoleSourceOptions,

@@ -4,7 +4,15 @@
  * adapter works with.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { ConfigError, isInterfaceName, type ConfigIssue, type Uplink } from '@wanwatch/core';
+import {
+  ConfigError,
+  durationLimit,
+  isInterfaceName,
+  limitProblem,
+  type ConfigIssue,
+  type Limit,
+  type Uplink,
+} from '@wanwatch/core';
 
 /** Where the adapter's notices go. */
 export interface OpnsenseLogger {
@@ -83,6 +91,16 @@ export const OPNSENSE_DEFAULTS = {
   carpServiceStatus: true,
 } as const;
 
+/** The ranges of the durations (the agent's config schema declares its `opnsense:` keys with these). */
+export const OPNSENSE_LIMITS = Object.freeze({
+  commandTimeoutMs: durationLimit(1, 600_000),
+  addressTimeoutMs: durationLimit(0, 600_000),
+  routeTimeoutMs: durationLimit(0, 600_000),
+  pollMs: durationLimit(10, 600_000),
+  releaseDelayMs: durationLimit(0, 600_000),
+  driftCheckMs: durationLimit(0, 600_000),
+});
+
 /** Where the commands live on OPNsense (FreeBSD). */
 export const OPNSENSE_COMMANDS = {
   configctl: '/usr/local/sbin/configctl',
@@ -126,9 +144,10 @@ export interface ResolvedOpnsenseOptions {
   readonly uplinks: readonly { readonly id: string; readonly interface: string; readonly gateway: GatewaySettings }[];
 }
 
-function ms(issues: ConfigIssue[], path: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min || value > 600_000)
-    issues.push({ path, message: `must be an integer number of milliseconds ${min}…600000, not ${value}` });
+function ms(issues: ConfigIssue[], path: keyof typeof OPNSENSE_LIMITS, value: number): number {
+  const limit: Limit = OPNSENSE_LIMITS[path];
+  if (limitProblem(value, limit) !== null)
+    issues.push({ path, message: `must be an integer number of milliseconds ${limit.min}…${limit.max}, not ${value}` });
   return value;
 }
 
@@ -192,18 +211,18 @@ export function resolveOpnsenseOptions(
     killStates,
     interfaces: { ...(options.interfaces ?? {}) },
     configXml: options.configXml ?? d.configXml,
-    commandTimeoutMs: ms(issues, 'commandTimeoutMs', options.commandTimeoutMs ?? d.commandTimeoutMs, 1),
+    commandTimeoutMs: ms(issues, 'commandTimeoutMs', options.commandTimeoutMs ?? d.commandTimeoutMs),
     commandPath: [...path],
     // With a search path the commands are looked up by name (rtsold_script.sh too).
     commands: Object.fromEntries(
       Object.entries(OPNSENSE_COMMANDS).map(([k, v]) => [k, path.length > 0 ? v.slice(v.lastIndexOf('/') + 1) : v]),
     ) as Record<CommandName, string>,
-    addressTimeoutMs: ms(issues, 'addressTimeoutMs', options.addressTimeoutMs ?? d.addressTimeoutMs, 0),
-    routeTimeoutMs: ms(issues, 'routeTimeoutMs', options.routeTimeoutMs ?? d.routeTimeoutMs, 0),
-    pollMs: ms(issues, 'pollMs', options.pollMs ?? d.pollMs, 10),
-    releaseDelayMs: ms(issues, 'releaseDelayMs', options.releaseDelayMs ?? d.releaseDelayMs, 0),
+    addressTimeoutMs: ms(issues, 'addressTimeoutMs', options.addressTimeoutMs ?? d.addressTimeoutMs),
+    routeTimeoutMs: ms(issues, 'routeTimeoutMs', options.routeTimeoutMs ?? d.routeTimeoutMs),
+    pollMs: ms(issues, 'pollMs', options.pollMs ?? d.pollMs),
+    releaseDelayMs: ms(issues, 'releaseDelayMs', options.releaseDelayMs ?? d.releaseDelayMs),
     ipv6Restart: options.ipv6Restart ?? d.ipv6Restart,
-    driftCheckMs: ms(issues, 'driftCheckMs', options.driftCheckMs ?? d.driftCheckMs, 0),
+    driftCheckMs: ms(issues, 'driftCheckMs', options.driftCheckMs ?? d.driftCheckMs),
     peer4,
     peer6,
     carpServiceStatus: options.carpServiceStatus ?? d.carpServiceStatus,

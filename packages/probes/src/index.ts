@@ -17,6 +17,7 @@ export {
   WanwatchProbe,
   DEFAULT_PAYLOAD_BYTES,
   DEFAULT_TTL,
+  ICMP_LIMITS,
   type FreeBsdProbeOptions,
   type ProbeOptions,
 } from './probe.js';

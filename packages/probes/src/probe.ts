@@ -6,7 +6,15 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { isInterfaceName, type Probe, type ProbeRequest, type ProbeResult } from '@wanwatch/core';
+import {
+  integerLimit,
+  isInterfaceName,
+  withinLimit,
+  type Limit,
+  type Probe,
+  type ProbeRequest,
+  type ProbeResult,
+} from '@wanwatch/core';
 import { LinkCache } from './device.js';
 import { IfconfigLinks, type IfconfigRunner } from './freebsd/links.js';
 import { freebsdPing, FREEBSD_PING } from './icmp/freebsd-ping.js';
@@ -33,6 +41,8 @@ import { tcpConnect } from './tcp.js';
 export const DEFAULT_PAYLOAD_BYTES = 56;
 /** Default IPv4 TTL / IPv6 hop limit. */
 export const DEFAULT_TTL = 64;
+/** The ranges of the ICMP options (the agent's config schema declares its keys with these). */
+export const ICMP_LIMITS = Object.freeze({ payloadBytes: integerLimit(4, 1472), ttl: integerLimit(1, 255) });
 
 /** FreeBSD (OPNsense) settings of {@link createProbe}; used only with `system: 'freebsd'`. */
 export interface FreeBsdProbeOptions {
@@ -87,9 +97,8 @@ export interface ProbeOptions {
   readonly loadNetPing?: () => Promise<NetPing>;
 }
 
-function checkRange(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new RangeError(`${name} must be an integer ${min}…${max}`);
+function checkRange(name: string, value: number, limit: Limit): number {
+  if (!withinLimit(value, limit)) throw new RangeError(`${name} must be an integer ${limit.min}…${limit.max}`);
   return value;
 }
 
@@ -119,8 +128,12 @@ export class WanwatchProbe implements Probe {
 
   constructor(private readonly options: ProbeOptions = {}) {
     this.shape = {
-      payloadBytes: checkRange('icmp.payloadBytes', options.icmp?.payloadBytes ?? DEFAULT_PAYLOAD_BYTES, 4, 1472),
-      ttl: checkRange('icmp.ttl', options.icmp?.ttl ?? DEFAULT_TTL, 1, 255),
+      payloadBytes: checkRange(
+        'icmp.payloadBytes',
+        options.icmp?.payloadBytes ?? DEFAULT_PAYLOAD_BYTES,
+        ICMP_LIMITS.payloadBytes,
+      ),
+      ttl: checkRange('icmp.ttl', options.icmp?.ttl ?? DEFAULT_TTL, ICMP_LIMITS.ttl),
     };
     this.system = options.system ?? probeSystemFor(process.platform);
     this.logger = options.logger ?? { warn: (m) => console.warn(m) };

@@ -1,22 +1,16 @@
 /**
- * From the file's shape (durations as `500ms`, ratios as `40%`, uplinks
- * with `targets` and `probes`) to what the engine takes (milliseconds,
- * percentages, uplinks with expanded targets).
+ * From the file's shape to what the engine and the adapters take, driven by
+ * the schema's declarations: a value of kind `duration` becomes
+ * milliseconds, `percent` its number, `timeout` `auto` or milliseconds, and
+ * a key becomes the field it declares (`interval` → `intervalMs`). The data
+ * must have passed the schema (validate.ts): nothing is checked here.
  *
- * Conversion is best effort: a value that is wrong is reported and left out
- * (so the engine's default stands in for it), which lets the engine's own
- * validation run too and report every other problem in the same pass.
+ * Uplinks need more than renaming (targets expanded by probes, a default
+ * priority from their place in the list): {@link uplinkInput}.
  */
-import { isIP } from 'node:net';
-import {
-  isInterfaceName,
-  type HealthOverrides,
-  type ProbeSettings,
-  type SettingsInput,
-  type Uplink,
-} from '@wanwatch/core';
+import type { SettingsInput, Uplink } from '@wanwatch/core';
 import type { PathIssue } from './issues.js';
-import type { ConfigPath } from './positions.js';
+import type { Schema } from './schema-kit.js';
 import { AGENT_DEFAULTS } from './schema.js';
 import { expandTargets } from './targets.js';
 import { parseDuration, parsePercent } from './units.js';
@@ -24,129 +18,54 @@ import { parseDuration, parsePercent } from './units.js';
 type Raw = Record<string, unknown>;
 
 export const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const rawAt = (v: unknown, key: string): Raw => {
-  const x = isRaw(v) ? v[key] : undefined;
-  return isRaw(x) ? x : {};
-};
 
-/** Collects issues and converts values, skipping (and reporting) bad ones. */
-export class Converter {
-  readonly issues: PathIssue[] = [];
-
-  issue(path: ConfigPath, message: string): void {
-    this.issues.push({ path, message });
-  }
-
-  /** Milliseconds of a duration string; undefined when absent or wrong (wrong types are the schema's to report). */
-  ms(value: unknown, path: ConfigPath): number | undefined {
-    if (typeof value !== 'string') return undefined;
-    const ms = parseDuration(value);
-    if (ms === null && new RegExp('^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$').test(value))
-      this.issue(path, `units must go from largest to smallest, each once, got ${JSON.stringify(value)}`);
-    return ms ?? undefined;
-  }
-
-  pct(value: unknown, path: ConfigPath): number | undefined {
-    if (typeof value !== 'string') return undefined;
-    const pct = parsePercent(value);
-    if (pct === null && /^\d+(\.\d+)?\s?%$/.test(value)) this.issue(path, `must be at most 100%, got ${value}`);
-    return pct ?? undefined;
-  }
-
-  int(value: unknown): number | undefined {
-    return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
-  }
-
-  str<T extends string>(value: unknown): T | undefined {
-    return typeof value === 'string' ? (value as T) : undefined;
-  }
-
-  absolutePath(value: unknown, path: ConfigPath): string | null {
-    if (typeof value !== 'string') return null;
-    if (!value.startsWith('/')) {
-      this.issue(path, `must be an absolute path, got ${JSON.stringify(value)}`);
-      return null;
-    }
-    return value;
-  }
+function scalar(kind: unknown, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (kind === 'duration' || (kind === 'timeout' && value !== 'auto')) return parseDuration(value) ?? value;
+  if (kind === 'percent') return parsePercent(value) ?? Number.parseFloat(value);
+  return value;
 }
 
-const defined = <T extends Raw>(o: T): Partial<T> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-
-export function probeInput(c: Converter, raw: Raw, at: ConfigPath): Partial<ProbeSettings> {
-  const timeout: number | 'auto' | undefined = raw.timeout === 'auto' ? 'auto' : c.ms(raw.timeout, [...at, 'timeout']);
-  return defined({
-    intervalMs: c.ms(raw.interval, [...at, 'interval']),
-    failureIntervalMs: c.ms(raw.failureInterval, [...at, 'failureInterval']),
-    recoveryIntervalMs: c.ms(raw.recoveryInterval, [...at, 'recoveryInterval']),
-    timeoutMs: timeout,
-    minTimeoutMs: c.ms(raw.minTimeout, [...at, 'minTimeout']),
-    maxTimeoutMs: c.ms(raw.maxTimeout, [...at, 'maxTimeout']),
-    reliability: c.int(raw.reliability),
-    spreadPct: c.pct(raw.spread, [...at, 'spread']),
-  });
+/**
+ * `value` converted as `schema` declares (see the module description).
+ *
+ * @example
+ * ```ts
+ * convert(CONFIG_SCHEMA.properties.probe, { interval: '1s', spread: '10%' }); // → { intervalMs: 1000, spreadPct: 10 }
+ * ```
+ */
+export function convert(schema: Schema | undefined, value: unknown): unknown {
+  if (!schema) return value;
+  if (Array.isArray(value)) return value.map((item) => convert(schema.items as Schema | undefined, item));
+  if (!isRaw(value)) return scalar(schema.kind, value);
+  const properties = (schema.properties ?? {}) as Record<string, Schema>;
+  const extra = typeof schema.additionalProperties === 'object' ? (schema.additionalProperties as Schema) : undefined;
+  const out: Raw = {};
+  for (const [key, v] of Object.entries(value)) {
+    const sub = properties[key] ?? extra;
+    out[(properties[key]?.field as string | undefined) ?? key] = convert(sub, v);
+  }
+  return out;
 }
 
-export function healthInput(c: Converter, raw: Raw, at: ConfigPath): HealthOverrides {
-  const pair = (key: string, conv: (v: unknown, p: ConfigPath) => number | undefined) => {
-    const t = rawAt(raw, key);
-    return defined({ fail: conv(t.fail, [...at, key, 'fail']), recover: conv(t.recover, [...at, key, 'recover']) });
-  };
-  const ms = c.ms.bind(c);
-  return defined({
-    down: c.int(raw.down),
-    up: c.int(raw.up),
-    window: c.int(raw.window),
-    lossPct: isRaw(raw.loss) ? pair('loss', c.pct.bind(c)) : undefined,
-    latencyMs: isRaw(raw.latency) ? pair('latency', ms) : undefined,
-    jitterMs: isRaw(raw.jitter) ? pair('jitter', ms) : undefined,
-    initialState: c.str<'unknown' | 'down'>(raw.initialState),
-  });
+/** The converted top-level section `key` (an empty mapping when absent). */
+export function sectionOf(schema: Schema, data: Raw, key: string): Raw {
+  const properties = schema.properties as Record<string, Schema>;
+  const value = convert(properties[key], data[key]);
+  return isRaw(value) ? value : {};
 }
 
-/** The engine's settings input from the whole file. */
-export function settingsInput(c: Converter, raw: Raw): SettingsInput {
-  const fb = rawAt(raw, 'failback');
-  const dp = rawAt(raw, 'dampening');
-  const sw = rawAt(raw, 'switch');
-  const hooks = rawAt(raw, 'hooks');
-  const nullableText = (v: unknown) => (v === null ? null : c.str(v));
+/** The engine's settings input from the converted sections. */
+export function settingsInput(schema: Schema, data: Raw): SettingsInput {
+  const { icmp: _icmp, ...probe } = sectionOf(schema, data, 'probe');
+  const hooks = sectionOf(schema, data, 'hooks');
   return {
-    probe: probeInput(c, rawAt(raw, 'probe'), ['probe']),
-    health: healthInput(c, rawAt(raw, 'health'), ['health']),
-    failback: defined({
-      mode: c.str<'auto' | 'manual' | 'disabled'>(fb.mode),
-      delayMs: c.ms(fb.delay, ['failback', 'delay']),
-      window: nullableText(fb.window),
-      timeZone: nullableText(fb.timeZone),
-      minDwellMs: c.ms(fb.minDwell, ['failback', 'minDwell']),
-      trialWindowMs: c.ms(fb.trialWindow, ['failback', 'trialWindow']),
-      maxBackoffMs: c.ms(fb.maxBackoff, ['failback', 'maxBackoff']),
-    }),
-    dampening: defined({
-      enabled: typeof dp.enabled === 'boolean' ? dp.enabled : undefined,
-      penalty: typeof dp.penalty === 'number' ? dp.penalty : undefined,
-      halfLifeMs: c.ms(dp.halfLife, ['dampening', 'halfLife']),
-      suppress: typeof dp.suppress === 'number' ? dp.suppress : undefined,
-      reuse: typeof dp.reuse === 'number' ? dp.reuse : undefined,
-      maxSuppressMs: c.ms(dp.maxSuppress, ['dampening', 'maxSuppress']),
-    }),
-    switch: defined({
-      activateTimeoutMs: c.ms(sw.activateTimeout, ['switch', 'activateTimeout']),
-      verifyTimeoutMs: c.ms(sw.verifyTimeout, ['switch', 'verifyTimeout']),
-      hookTimeoutMs: c.ms(hooks.timeout, ['hooks', 'timeout']),
-      retryDelayMs: c.ms(sw.retryDelay, ['switch', 'retryDelay']),
-      startupGraceMs: c.ms(sw.startupGrace, ['switch', 'startupGrace']),
-    }),
+    probe: probe,
+    health: sectionOf(schema, data, 'health'),
+    failback: sectionOf(schema, data, 'failback'),
+    dampening: sectionOf(schema, data, 'dampening'),
+    switch: { ...sectionOf(schema, data, 'switch'), hookTimeoutMs: hooks.hookTimeoutMs as number },
   };
-}
-
-function gatewayOf(c: Converter, value: unknown, family: 4 | 6, path: ConfigPath): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  if (value === 'auto' || isIP(value.split('%')[0] ?? '') === family) return value;
-  c.issue(path, `must be auto or an IPv${family} address, got ${JSON.stringify(value)}`);
-  return undefined;
 }
 
 /** One uplink for the engine, and which `targets` index each expanded target came from. */
@@ -155,29 +74,22 @@ export interface ConvertedUplink {
   readonly targetSources: readonly number[];
 }
 
-export function uplinkInput(c: Converter, raw: Raw, index: number): ConvertedUplink {
-  const at: ConfigPath = ['uplinks', index];
-  const iface = c.str(raw.interface);
-  if (iface !== undefined && !isInterfaceName(iface))
-    c.issue(
-      [...at, 'interface'],
-      `${JSON.stringify(iface)} is not a valid interface name (1-15 characters, no / or spaces)`,
-    );
-  const targets = Array.isArray(raw.targets) ? raw.targets.filter((t): t is string => typeof t === 'string') : [];
-  const probes = Array.isArray(raw.probes)
-    ? raw.probes.filter((p): p is string => typeof p === 'string')
-    : [...AGENT_DEFAULTS.probes];
-  const expanded = expandTargets(targets, probes);
-  for (const i of expanded.issues) c.issue([...at, ...i.path], i.message);
+/** The engine's uplink from the `index`-th entry of `uplinks` (schema-checked); target problems go to `issues`. */
+export function uplinkInput(schema: Schema, raw: Raw, index: number, issues: PathIssue[]): ConvertedUplink {
+  const c = convert(schema, raw) as Raw;
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+  const probes = Array.isArray(c.probes) ? strings(c.probes) : [...AGENT_DEFAULTS.probes];
+  const expanded = expandTargets(strings(c.targets), probes);
+  for (const i of expanded.issues) issues.push({ path: ['uplinks', index, ...i.path], message: i.message });
   const uplink: Uplink = {
-    id: typeof raw.name === 'string' ? raw.name : '',
-    priority: c.int(raw.priority) ?? (index + 1) * AGENT_DEFAULTS.priorityStep,
-    interface: iface,
-    gateway: gatewayOf(c, raw.gateway, 4, [...at, 'gateway']) ?? AGENT_DEFAULTS.gateway,
-    gateway6: gatewayOf(c, raw.gateway6, 6, [...at, 'gateway6']),
+    id: typeof c.id === 'string' ? c.id : '',
+    priority: typeof c.priority === 'number' ? c.priority : (index + 1) * AGENT_DEFAULTS.priorityStep,
+    interface: typeof c.interface === 'string' ? c.interface : undefined,
+    gateway: typeof c.gateway === 'string' ? c.gateway : AGENT_DEFAULTS.gateway,
+    gateway6: typeof c.gateway6 === 'string' ? c.gateway6 : undefined,
     targets: expanded.targets.map((t) => t.target),
-    probe: isRaw(raw.probe) ? probeInput(c, raw.probe, [...at, 'probe']) : undefined,
-    health: isRaw(raw.health) ? healthInput(c, raw.health, [...at, 'health']) : undefined,
+    probe: isRaw(c.probe) ? c.probe : undefined,
+    health: isRaw(c.health) ? c.health : undefined,
   };
   return { uplink, targetSources: expanded.targets.map((t) => t.from) };
 }

@@ -1,8 +1,10 @@
 /**
- * The engine validates its own settings (ranges, `recover ≤ fail`,
- * `reuse < suppress`, the failback window…). Its issues name engine fields
- * (`uplinks[1].probe.intervalMs`); this maps them back to the keys an
- * operator wrote (`uplinks[1].probe.interval`) and speaks in the file's units.
+ * The engine checks what no single key can: the relations between keys
+ * (`recover ≤ fail`, `reuse < suppress`, `minTimeout ≤ maxTimeout`,
+ * `maxSuppress ≥ halfLife`, a reliability no round could reach). Its issues
+ * name engine fields (`uplinks[1].probe.minTimeoutMs`); this maps them back
+ * to the keys an operator wrote through the schema's own `field`
+ * declarations (no table of names), and speaks in the file's units.
  */
 import {
   ConfigError,
@@ -16,51 +18,27 @@ import {
 } from '@wanwatch/core';
 import type { PathIssue } from './issues.js';
 import type { ConfigPath } from './positions.js';
+import { keyPath, splitFieldPath, type Schema } from './schema-kit.js';
 import { formatDuration } from './units.js';
 
-const KEY_OF_FIELD: Readonly<Record<string, string>> = {
-  intervalMs: 'interval',
-  failureIntervalMs: 'failureInterval',
-  recoveryIntervalMs: 'recoveryInterval',
-  timeoutMs: 'timeout',
-  minTimeoutMs: 'minTimeout',
-  maxTimeoutMs: 'maxTimeout',
-  spreadPct: 'spread',
-  lossPct: 'loss',
-  latencyMs: 'latency',
-  jitterMs: 'jitter',
-  delayMs: 'delay',
-  minDwellMs: 'minDwell',
-  trialWindowMs: 'trialWindow',
-  maxBackoffMs: 'maxBackoff',
-  halfLifeMs: 'halfLife',
-  maxSuppressMs: 'maxSuppress',
-  activateTimeoutMs: 'activateTimeout',
-  verifyTimeoutMs: 'verifyTimeout',
-  retryDelayMs: 'retryDelay',
-  startupGraceMs: 'startupGrace',
-  id: 'name',
-};
-
-/** `uplinks[1].probe.intervalMs` → `['uplinks', 1, 'probe', 'intervalMs']`. */
-function splitCorePath(path: string): (string | number)[] {
-  const parts: (string | number)[] = [];
-  for (const piece of path.split('.')) {
-    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(piece);
-    if (!m) return [path];
-    if (m[1]) parts.push(m[1]);
-    for (const idx of (m[2] ?? '').matchAll(/\[(\d+)\]/g)) parts.push(Number(idx[1]));
+/** The schema node at `path` (keys of the file), or undefined. */
+function nodeAt(schema: Schema, path: ConfigPath): Schema | undefined {
+  let node: Schema | undefined = schema;
+  for (const part of path) {
+    if (!node) return undefined;
+    if (typeof part === 'number') node = node.items as Schema | undefined;
+    else {
+      const properties = (node.properties ?? {}) as Record<string, Schema>;
+      const extra = node.additionalProperties;
+      node = properties[part] ?? (typeof extra === 'object' ? (extra as Schema) : undefined);
+    }
   }
-  return parts;
+  return node;
 }
 
-const isDurationField = (field: string | number | undefined) =>
-  typeof field === 'string' && field.endsWith('Ms') && field !== 'lossPct';
-
-/** Rewrites "from 10 to 3600000, got 5" in milliseconds into durations. */
-function inUnits(message: string, fields: readonly (string | number)[]): string {
-  const durationy = fields.some(isDurationField);
-  if (!durationy) return message;
+/** Rewrites "from 10 to 3600000, got 5" and "(800)" in milliseconds into durations. */
+function inUnits(message: string, kind: unknown): string {
+  if (kind !== 'duration' && kind !== 'timeout') return message;
   const dur = (n: string) => (/^\d+$/.test(n) ? formatDuration(Number(n)) : n);
   return message
     .replace(/from (\d+) to (\d+), got (\S+)/, (_, a: string, b: string, got: string) => {
@@ -71,6 +49,8 @@ function inUnits(message: string, fields: readonly (string | number)[]): string 
 
 /** What the mapper needs to know about the file. */
 export interface CoreIssueContext {
+  /** The file's schema. */
+  readonly schema: Schema;
   /** Does the file set this path? (an uplink override, say) */
   has(path: ConfigPath): boolean;
   /** Where each uplink's expanded targets came from in its `targets`. */
@@ -79,11 +59,11 @@ export interface CoreIssueContext {
 
 /** One engine issue as a path in the file. */
 export function mapCoreIssue(issue: ConfigIssue, ctx: CoreIssueContext): PathIssue {
-  const core = splitCorePath(issue.path);
-  const message = inUnits(issue.message, core);
-  if (core[0] === 'switch' && core[1] === 'hookTimeoutMs') return { path: ['hooks', 'timeout'], message };
-  const path = core.map((p) => (typeof p === 'string' ? (KEY_OF_FIELD[p] ?? p) : p));
-  if (path[path.length - 1] === 'name') return { path, message: message.replace('uplink id', 'uplink name') };
+  const fields = splitFieldPath(issue.path);
+  // The one engine setting the file keeps elsewhere: the hooks' time limit (see convert.ts's settingsInput).
+  const path =
+    fields[0] === 'switch' && fields[1] === 'hookTimeoutMs' ? ['hooks', 'timeout'] : keyPath(ctx.schema, fields);
+  const message = inUnits(issue.message, nodeAt(ctx.schema, path)?.kind).replace('uplink id', 'uplink name');
   if (path[0] !== 'uplinks' || typeof path[1] !== 'number') return { path, message };
   const uplink = path[1];
   if (path[2] === 'targets' && typeof path[3] === 'number') {

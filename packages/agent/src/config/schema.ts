@@ -1,35 +1,59 @@
 /**
- * The config file's schema and every default of the agent, in one place.
+ * The config file's schema: the one place each key is declared, with its
+ * type, unit, range, default and the field it feeds (see schema-kit.ts).
  *
- * Engine defaults are not restated here: they are read from core's
- * `DEFAULT_SETTINGS` (and the ICMP defaults from @wanwatch/probes) and only
- * spelled in the file's units (`500ms`, `40%`). Agent-only defaults (socket,
- * state directory, logging, the simulated platform) are {@link AGENT_DEFAULTS}.
+ * Engine keys take their defaults from core's `DEFAULT_SETTINGS` and their
+ * ranges from core's `SETTINGS_LIMITS`; the ICMP keys from
+ * `@wanwatch/probes`; each platform's section is declared by its platform
+ * module (platform/*.ts) with its adapter's defaults and limits. Keys only
+ * the agent has (socket, state directory, logging, HTTP, webhooks) are
+ * declared here with their defaults ({@link AGENT_DEFAULTS}) and ranges.
  * Every key carries a `description`; the README's reference follows them.
  *
- * The schema checks structure, types and units; unknown keys are errors.
- * Values that need more than a type (targets, interface names, addresses,
- * ranges the engine enforces) are checked afterwards (see validate.ts).
+ * What a schema cannot check (targets, uplink names, hook files, token
+ * files, the relations between keys) is checked in load.ts, the platform
+ * modules and core.
  */
-import { DEFAULT_HISTORY_ROTATION, DEFAULT_SETTINGS, type HealthSettings, type ProbeSettings } from '@wanwatch/core';
-import { KEEPALIVED_DEFAULTS, LINUX_DEFAULTS } from '@wanwatch/linux';
-import { IPFIRE_SCHEMA } from './ipfire.js';
-import { DEFAULT_PAYLOAD_BYTES, DEFAULT_TTL } from '@wanwatch/probes';
+import {
+  DEFAULT_HISTORY_ROTATION,
+  DEFAULT_SETTINGS,
+  SETTINGS_LIMITS,
+  durationLimit,
+  integerLimit,
+  type HealthSettings,
+  type Limit,
+  type ProbeSettings,
+} from '@wanwatch/core';
+import { DEFAULT_PAYLOAD_BYTES, DEFAULT_TTL, ICMP_LIMITS } from '@wanwatch/probes';
 import { AGENT_EVENT_TYPES } from '../events/hub.js';
 import { HTTP_DEFAULTS } from '../http/settings.js';
 import { WEBHOOK_DEFAULTS } from '../notify/webhooks.js';
-import { DURATION_PATTERN, PERCENT_PATTERN, formatDuration, formatPercent } from './units.js';
-import { OPNSENSE_SECTION_SCHEMA } from './opnsense.js';
+import { PLATFORMS, type PlatformName } from '../platform/platform.js';
+import { PLATFORM_MODULES } from '../platform/modules.js';
+import {
+  address,
+  boolean,
+  duration,
+  iface,
+  integer,
+  list,
+  number,
+  oneOf,
+  path,
+  percent,
+  section,
+  text,
+  timeout,
+  type Schema,
+} from './schema-kit.js';
 
-/** Platforms this agent knows. `linux` is accepted by the schema; see platform.ts. */
-export const PLATFORMS = ['linux', 'opnsense', 'ipfire', 'simulated'] as const;
-export type PlatformName = (typeof PLATFORMS)[number];
+export { PLATFORMS, type PlatformName };
 
 /** Log levels. There is no level that hides warnings, state changes or switches (they log at `notice` or above). */
 export const LOG_LEVELS = ['notice', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Defaults of everything the engine does not own. */
+/** Defaults of everything the engine and the platforms do not own. */
 export const AGENT_DEFAULTS = Object.freeze({
   platform: 'linux',
   /** The config file `wanwatch run` and the control commands read when `-c` is not given. */
@@ -43,83 +67,101 @@ export const AGENT_DEFAULTS = Object.freeze({
   gateway: 'auto',
   /** Uplinks without `priority` get their position in the list × this (10, 20, 30…). */
   priorityStep: 10,
-  simulated: Object.freeze({ seed: 1, activateDelayMs: 5, initialRoute: null }),
 });
 
-type Schema = Record<string, unknown>;
-
-const withDefault = (schema: Schema, value: unknown): Schema =>
-  value === undefined ? schema : { ...schema, default: value };
-
-const duration = (description: string, def?: number): Schema =>
-  withDefault(
-    { type: 'string', kind: 'duration', pattern: DURATION_PATTERN, description },
-    def === undefined ? undefined : formatDuration(def),
-  );
-const percent = (description: string, def?: number): Schema =>
-  withDefault(
-    { type: 'string', kind: 'percent', pattern: PERCENT_PATTERN, description },
-    def === undefined ? undefined : formatPercent(def),
-  );
-const integer = (description: string, def?: number): Schema => withDefault({ type: 'integer', description }, def);
-const number = (description: string, def?: number): Schema => withDefault({ type: 'number', description }, def);
-const oneOf = (values: readonly string[], description: string, def?: string): Schema =>
-  withDefault({ type: 'string', enum: values, description }, def);
-const text = (description: string, def?: string | null, nullable = false): Schema =>
-  withDefault({ type: nullable ? ['string', 'null'] : 'string', description }, def);
-const boolean = (description: string, def?: boolean): Schema => withDefault({ type: 'boolean', description }, def);
-const section = (properties: Record<string, Schema>, description: string, withDefaults: boolean): Schema => ({
-  type: 'object',
-  additionalProperties: false,
-  properties,
-  description,
-  ...(withDefaults ? { default: {} } : {}),
+/** Ranges of the keys only the agent has. */
+export const AGENT_LIMITS = Object.freeze({
+  /** A summary at most once a day; 0 = none. */
+  logSummaryMs: durationLimit(0, 86_400_000),
+  historyBytes: integerLimit(4096),
+  historyFiles: integerLimit(0, 100),
+  changesPerMinute: integerLimit(1, 600),
+  maxBodyBytes: integerLimit(256, 1024 * 1024),
+  webhookTimeoutMs: durationLimit(1, 600_000),
 });
+
+const P = SETTINGS_LIMITS.probe;
+const H = SETTINGS_LIMITS.health;
 
 /** `probe:` keys. `d` null: the per-uplink variant (no defaults: unset keys inherit). */
 function probeSection(d: ProbeSettings | null): Schema {
   const properties: Record<string, Schema> = {
-    interval: duration('round interval while the state is settled', d?.intervalMs),
-    failureInterval: duration('round interval while an up uplink is failing rounds', d?.failureIntervalMs),
-    recoveryInterval: duration('round interval while a down uplink is passing rounds', d?.recoveryIntervalMs),
-    timeout: withDefault(
-      {
-        type: 'string',
-        kind: 'timeout',
-        pattern: `^auto$|${DURATION_PATTERN}`,
-        description: 'per-probe timeout, or auto: smoothed RTT + 4 × its variation, within minTimeout…maxTimeout',
-      },
-      d ? (d.timeoutMs === 'auto' ? 'auto' : formatDuration(d.timeoutMs)) : undefined,
-    ),
-    minTimeout: duration('lower bound of the automatic timeout', d?.minTimeoutMs),
-    maxTimeout: duration('upper bound of the automatic timeout, and its value before any answer', d?.maxTimeoutMs),
-    reliability: integer('targets that must answer for a round to pass', d?.reliability),
-    spread: percent('random spread of each interval (± this), so uplinks do not probe in lockstep', d?.spreadPct),
+    interval: duration('round interval while the state is settled', {
+      default: d?.intervalMs,
+      limit: P.intervalMs,
+      field: 'intervalMs',
+    }),
+    failureInterval: duration('round interval while an up uplink is failing rounds', {
+      default: d?.failureIntervalMs,
+      limit: P.failureIntervalMs,
+      field: 'failureIntervalMs',
+    }),
+    recoveryInterval: duration('round interval while a down uplink is passing rounds', {
+      default: d?.recoveryIntervalMs,
+      limit: P.recoveryIntervalMs,
+      field: 'recoveryIntervalMs',
+    }),
+    timeout: timeout('per-probe timeout, or auto: smoothed RTT + 4 × its variation, within minTimeout…maxTimeout', {
+      default: d?.timeoutMs,
+      limit: P.timeoutMs,
+      field: 'timeoutMs',
+    }),
+    minTimeout: duration('lower bound of the automatic timeout', {
+      default: d?.minTimeoutMs,
+      limit: P.minTimeoutMs,
+      field: 'minTimeoutMs',
+    }),
+    maxTimeout: duration('upper bound of the automatic timeout, and its value before any answer', {
+      default: d?.maxTimeoutMs,
+      limit: P.maxTimeoutMs,
+      field: 'maxTimeoutMs',
+    }),
+    reliability: integer('targets that must answer for a round to pass', {
+      default: d?.reliability,
+      limit: P.reliability,
+    }),
+    spread: percent('random spread of each interval (± this), so uplinks do not probe in lockstep', {
+      default: d?.spreadPct,
+      limit: P.spreadPct,
+      field: 'spreadPct',
+    }),
   };
   if (d) {
     const i = AGENT_DEFAULTS.icmp;
     properties.icmp = section(
       {
-        backend: oneOf(['auto', 'native', 'system'], 'auto: raw sockets, falling back to the system ping', i.backend),
-        payloadBytes: integer('ICMP payload bytes (4…1472); never 0, some ISPs drop empty echoes', i.payloadBytes),
-        ttl: integer('IPv4 TTL / IPv6 hop limit (1…255)', i.ttl),
+        backend: oneOf(['auto', 'native', 'system'], 'auto: raw sockets, falling back to the system ping', {
+          default: i.backend,
+        }),
+        payloadBytes: integer('ICMP payload bytes (4…1472); never 0, some ISPs drop empty echoes', {
+          default: i.payloadBytes,
+          limit: ICMP_LIMITS.payloadBytes,
+        }),
+        ttl: integer('IPv4 TTL / IPv6 hop limit (1…255)', { default: i.ttl, limit: ICMP_LIMITS.ttl }),
       },
       'ICMP probe options (global only)',
-      true,
     );
   }
-  return section(properties, d ? 'defaults for every uplink' : 'overrides of the global probe keys', d !== null);
+  return section(properties, d ? 'defaults for every uplink' : 'overrides of the global probe keys', {
+    defaults: d !== null,
+  });
 }
 
-function threshold(kind: 'percent' | 'duration', what: string, d: { fail: number; recover: number } | null): Schema {
+function threshold(
+  kind: 'percent' | 'duration',
+  what: string,
+  d: { fail: number; recover: number } | null,
+  limit: Limit,
+  field: string,
+): Schema {
   const make = kind === 'percent' ? percent : duration;
   return section(
     {
-      fail: make(`${what} beyond which an uplink is failing`, d?.fail),
-      recover: make(`${what} at or below which an uplink is good again (≤ fail)`, d?.recover),
+      fail: make(`${what} beyond which an uplink is failing`, { default: d?.fail, limit }),
+      recover: make(`${what} at or below which an uplink is good again (≤ fail)`, { default: d?.recover, limit }),
     },
     `${what} thresholds`,
-    d !== null,
+    { defaults: d !== null, field },
   );
 }
 
@@ -127,291 +169,267 @@ function threshold(kind: 'percent' | 'duration', what: string, d: { fail: number
 function healthSection(d: HealthSettings | null): Schema {
   return section(
     {
-      down: integer('consecutive bad rounds → down', d?.down),
-      up: integer('consecutive good rounds → up', d?.up),
-      window: integer('samples per target that loss, RTT and jitter are computed over', d?.window),
-      loss: threshold('percent', 'loss over the window', d?.lossPct ?? null),
-      latency: threshold('duration', 'mean RTT over the window', d?.latencyMs ?? null),
-      jitter: threshold('duration', 'RTT standard deviation over the window', d?.jitterMs ?? null),
+      down: integer('consecutive bad rounds → down', { default: d?.down, limit: H.down }),
+      up: integer('consecutive good rounds → up', { default: d?.up, limit: H.up }),
+      window: integer('samples per target that loss, RTT and jitter are computed over', {
+        default: d?.window,
+        limit: H.window,
+      }),
+      loss: threshold('percent', 'loss over the window', d?.lossPct ?? null, H.lossPct, 'lossPct'),
+      latency: threshold('duration', 'mean RTT over the window', d?.latencyMs ?? null, H.latencyMs, 'latencyMs'),
+      jitter: threshold(
+        'duration',
+        'RTT standard deviation over the window',
+        d?.jitterMs ?? null,
+        H.jitterMs,
+        'jitterMs',
+      ),
       initialState: oneOf(
         ['unknown', 'down'],
         'state at start-up; unknown keeps an uplink found active until it proves down',
-        d?.initialState,
+        { default: d?.initialState },
       ),
     },
     d ? 'how probe results become uplink states' : 'overrides of the global health keys',
-    d !== null,
+    { defaults: d !== null },
   );
 }
 
-const uplinkSchema: Schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'interface', 'targets'],
-  properties: {
-    name: text('unique name: 1-32 characters of a-z, 0-9, _ and -'),
-    priority: integer('lower = preferred; default: position in the list × 10'),
-    interface: text('the device that carries the uplink (eth1, ppp0, wwan0…)'),
-    gateway: text('IPv4 next hop, or auto (the adapter finds it)', AGENT_DEFAULTS.gateway),
-    gateway6: text('IPv6 next hop (often fe80::1), or auto'),
-    targets: {
-      type: 'array',
+const uplinkSchema: Schema = section(
+  {
+    name: text('unique name: 1-32 characters of a-z, 0-9, _ and -', { field: 'id' }),
+    priority: integer('lower = preferred; default: position in the list × 10', {
+      limit: SETTINGS_LIMITS.uplink.priority,
+    }),
+    interface: iface('the device that carries the uplink (eth1, ppp0, wwan0…)'),
+    gateway: address(4, 'IPv4 next hop, or auto (the adapter finds it)', {
+      auto: true,
+      default: AGENT_DEFAULTS.gateway,
+    }),
+    gateway6: address(6, 'IPv6 next hop (often fe80::1), or auto', { auto: true }),
+    targets: list({ type: 'string' }, 'addresses, gateway, gateway6, or full targets (tcp:…, dns:…, http(s)://…)', {
       minItems: 1,
-      items: { type: 'string' },
-      description: 'addresses, gateway, gateway6, or full targets (tcp:…, dns:…, http(s)://…)',
-    },
-    probes: {
-      type: 'array',
-      minItems: 1,
-      items: { type: 'string' },
-      default: [...AGENT_DEFAULTS.probes],
-      description: 'how each bare target is probed: icmp, tcp:<port>, dns:<name>[:A|AAAA], http[s][:<port>][/<path>]',
-    },
+    }),
+    probes: list(
+      { type: 'string' },
+      'how each bare target is probed: icmp, tcp:<port>, dns:<name>[:A|AAAA], http[s][:<port>][/<path>]',
+      { minItems: 1, default: AGENT_DEFAULTS.probes },
+    ),
     probe: probeSection(null),
     health: healthSection(null),
   },
-};
-
-/** `ha:` keys (Linux with keepalived). The section is optional: without it the box is always master. */
-function haSection(): Schema {
-  const k = KEEPALIVED_DEFAULTS;
-  const keepalived: Schema = {
-    ...section(
-      {
-        fifo: text("keepalived's vrrp_notify_fifo (made with mkfifo when missing)"),
-        instance: text('the vrrp_instance (or vrrp_sync_group) whose state is the role of this box'),
-        stateFile: text(
-          'file a keepalived notify script writes its arguments to; read at start-up; null = none',
-          null,
-          true,
-        ),
-        pidFile: text(
-          "keepalived's pid file (-p): a killed keepalived makes this box backup; null = not watched",
-          null,
-          true,
-        ),
-        virtualAddresses: {
-          type: 'array',
-          items: { type: 'string' },
-          default: [],
-          description: 'the virtual addresses: holding one at start-up means master',
-        },
-        debounce: duration('a VRRP state must hold this long before the role changes', k.debounceMs),
-      },
-      'where the role comes from',
-      false,
-    ),
-    required: ['fifo', 'instance'],
-  };
-  return {
-    ...section(
-      {
-        keepalived,
-        backupMode: oneOf(
-          ['unused', 'down'],
-          'as backup: leave the uplinks up and probed but unused, or set their devices down (one ISP lease)',
-          LINUX_DEFAULTS.backupMode,
-        ),
-        peer4: text("the master's IPv4 LAN address (the VRRP virtual address): a backup's own traffic goes there"),
-        peer6: text("the master's IPv6 LAN address"),
-        lanInterface: text('the LAN device the master is reached on'),
-        trackFile: text(
-          'health coupling: file for a keepalived vrrp_track_file, 1 while every uplink of this box is down, else 0; null = off',
-          null,
-          true,
-        ),
-      },
-      'high availability with keepalived (Linux); absent = standalone, always master',
-      false,
-    ),
-    required: ['keepalived', 'lanInterface'],
-  };
-}
+  'one uplink',
+  { defaults: false, required: ['name', 'interface', 'targets'] },
+);
 
 const d = DEFAULT_SETTINGS;
+const F = SETTINGS_LIMITS.failback;
+const DP = SETTINGS_LIMITS.dampening;
+const S = SETTINGS_LIMITS.switch;
 const l = AGENT_DEFAULTS.log;
+const A = AGENT_LIMITS;
+
+/** The platform modules' sections, in their order. */
+const platformSections: Record<string, Schema> = Object.fromEntries(
+  PLATFORM_MODULES.flatMap((m): [string, Schema][] => Object.entries(m.schema)),
+);
 
 /** The JSON Schema of the config file (with the defaults that fill it). */
 export const CONFIG_SCHEMA: Schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['uplinks'],
-  properties: {
-    platform: oneOf(PLATFORMS, 'where the agent runs', AGENT_DEFAULTS.platform),
-    probe: probeSection(d.probe),
-    health: healthSection(d.health),
-    failback: section(
-      {
-        mode: oneOf(['auto', 'manual', 'disabled'], 'auto, manual (operator only) or disabled', d.failback.mode),
-        delay: duration('continuous health of the preferred uplink before failing back', d.failback.delayMs),
-        window: text('daily local-time window HH:MM-HH:MM for failback; null = any time', d.failback.window, true),
-        timeZone: text('IANA time zone of window; null = the system zone', d.failback.timeZone, true),
-        minDwell: duration('minimum time on an uplink before a voluntary switch', d.failback.minDwellMs),
-        trialWindow: duration('time a trial switch has to prove the uplink up', d.failback.trialWindowMs),
-        maxBackoff: duration('cap of the back-off between failed switches or trials', d.failback.maxBackoffMs),
-      },
-      'when to return to a preferred uplink',
-      true,
-    ),
-    dampening: section(
-      {
-        enabled: boolean('flap dampening (RFC 2439)', d.dampening.enabled),
-        penalty: number('added per transition to down', d.dampening.penalty),
-        halfLife: duration('time for the penalty to halve', d.dampening.halfLifeMs),
-        suppress: number('above this the uplink is not chosen', d.dampening.suppress),
-        reuse: number('…until the penalty decays below this', d.dampening.reuse),
-        maxSuppress: duration('longest suppression', d.dampening.maxSuppressMs),
-      },
-      'flap dampening',
-      true,
-    ),
-    switch: section(
-      {
-        activateTimeout: duration('time limit of the adapter making an uplink active', d.switch.activateTimeoutMs),
-        verifyTimeout: duration('time for the new path to pass a probe round', d.switch.verifyTimeoutMs),
-        retryDelay: duration('first back-off after a failed switch (doubles per failure)', d.switch.retryDelayMs),
-        startupGrace: duration(
-          'at start without an active uplink, wait this long for better ones',
-          d.switch.startupGraceMs,
-        ),
-      },
-      'time limits of a switch',
-      true,
-    ),
-    hooks: section(
-      {
-        pre: text('executable run before each switch (absolute path); null = none', null, true),
-        post: text('executable run after each switch (absolute path); null = none', null, true),
-        timeout: duration('time limit of each hook run; its process group is killed then', d.switch.hookTimeoutMs),
-      },
-      'operator scripts around switches',
-      true,
-    ),
-    control: section(
-      {
-        socket: text('the control socket (mode 0600)', AGENT_DEFAULTS.socket),
-        http: section(
-          {
-            listen: text('address:port of the HTTP API and status page', HTTP_DEFAULTS.listen),
-            tokenFile: text('file with the bearer token (root-only, mode 0600)', HTTP_DEFAULTS.tokenFile),
-            readToken: boolean('reads (status, history, events, metrics) need the token too', HTTP_DEFAULTS.readToken),
-            changesPerMinute: integer('changes accepted per minute (1…600)', HTTP_DEFAULTS.changesPerMinute),
-            maxBody: integer('largest request body in bytes (256…1048576)', HTTP_DEFAULTS.maxBodyBytes),
-            allowedHosts: {
-              type: 'array',
-              items: { type: 'string' },
-              default: [],
-              description:
-                'host names the page is reached by, besides IP addresses and localhost (DNS-rebinding guard)',
-            },
-          },
-          'the HTTP API, /metrics and the status page; absent = off',
-          false,
-        ),
-      },
-      'the control socket and the HTTP API',
-      true,
-    ),
-    state: text('directory of state.json and history.jsonl', AGENT_DEFAULTS.stateDir),
-    history: section(
-      {
-        maxBytes: integer(
-          'size (bytes) at which history.jsonl is rotated to history.jsonl.1',
-          DEFAULT_HISTORY_ROTATION.maxBytes,
-        ),
-        files: integer('rotated history files kept besides the live one (0…100)', DEFAULT_HISTORY_ROTATION.files),
-      },
-      'the history kept on disk (JSON lines, rotated by size; the CLI and the HTTP API read the same files)',
-      true,
-    ),
-    log: section(
-      {
-        level: oneOf(LOG_LEVELS, 'notice, info or debug; warnings, state changes and switches always show', l.level),
-        format: oneOf(['text', 'json'], 'text lines, or one JSON object per line', l.format),
-        file: text('also append to this file; null = console only', l.file, true),
-        summary: duration('period of the per-uplink probe summary; 0s = none', l.summaryMs),
-      },
-      'logging',
-      true,
-    ),
-    linux: section(
-      {
-        tableBase: integer('first routing table id of the per-uplink tables', LINUX_DEFAULTS.tableBase),
-        tables: {
-          type: 'object',
-          additionalProperties: { type: 'integer' },
-          description: 'routing table id per uplink name, overriding tableBase',
+  ...section(
+    {
+      platform: oneOf(PLATFORMS, 'where the agent runs', { default: AGENT_DEFAULTS.platform }),
+      probe: probeSection(d.probe),
+      health: healthSection(d.health),
+      failback: section(
+        {
+          mode: oneOf(['auto', 'manual', 'disabled'], 'auto, manual (operator only) or disabled', {
+            default: d.failback.mode,
+          }),
+          delay: duration('continuous health of the preferred uplink before failing back', {
+            default: d.failback.delayMs,
+            limit: F.delayMs,
+            field: 'delayMs',
+          }),
+          window: text('daily local-time window HH:MM-HH:MM for failback; null = any time', {
+            nullable: true,
+            default: d.failback.window,
+          }),
+          timeZone: text('IANA time zone of window; null = the system zone', {
+            nullable: true,
+            default: d.failback.timeZone,
+          }),
+          minDwell: duration('minimum time on an uplink before a voluntary switch', {
+            default: d.failback.minDwellMs,
+            limit: F.minDwellMs,
+            field: 'minDwellMs',
+          }),
+          trialWindow: duration('time a trial switch has to prove the uplink up', {
+            default: d.failback.trialWindowMs,
+            limit: F.trialWindowMs,
+            field: 'trialWindowMs',
+          }),
+          maxBackoff: duration('cap of the back-off between failed switches or trials', {
+            default: d.failback.maxBackoffMs,
+            limit: F.maxBackoffMs,
+            field: 'maxBackoffMs',
+          }),
         },
-        rulePriority: integer('priority of the ip rules that steer probes', LINUX_DEFAULTS.rulePriority),
-        metric: integer('metric of the default routes wanwatch installs', LINUX_DEFAULTS.metric),
-        conntrack: oneOf(
-          ['old-uplink', 'off'],
-          'on a switch, delete the flows NATed to the old uplink, or nothing',
-          LINUX_DEFAULTS.conntrack,
-        ),
-        cleanupOnStop: boolean(
-          'remove tables and rules when the agent stops (routing is never changed)',
-          LINUX_DEFAULTS.cleanupOnClose,
-        ),
-        commandTimeout: duration('time limit of each ip/conntrack command', LINUX_DEFAULTS.commandTimeoutMs),
-      },
-      'options of the Linux adapter (@wanwatch/linux; its defaults)',
-      true,
-    ),
-    ha: haSection(),
-    opnsense: OPNSENSE_SECTION_SCHEMA,
-    ipfire: IPFIRE_SCHEMA,
-    simulated: section(
-      {
-        seed: integer('seed of the simulated randomness', AGENT_DEFAULTS.simulated.seed),
-        activateDelay: duration('time a simulated switch takes', AGENT_DEFAULTS.simulated.activateDelayMs),
-        initialRoute: text(
-          'uplink holding the simulated default route on first start; null = none',
-          AGENT_DEFAULTS.simulated.initialRoute,
-          true,
-        ),
-        links: {
-          type: 'object',
-          default: {},
-          description: 'simulated conditions per uplink name',
-          additionalProperties: section(
+        'when to return to a preferred uplink',
+      ),
+      dampening: section(
+        {
+          enabled: boolean('flap dampening (RFC 2439)', { default: d.dampening.enabled }),
+          penalty: number('added per transition to down', { default: d.dampening.penalty, limit: DP.penalty }),
+          halfLife: duration('time for the penalty to halve', {
+            default: d.dampening.halfLifeMs,
+            limit: DP.halfLifeMs,
+            field: 'halfLifeMs',
+          }),
+          suppress: number('above this the uplink is not chosen', {
+            default: d.dampening.suppress,
+            limit: DP.suppress,
+          }),
+          reuse: number('…until the penalty decays below this', { default: d.dampening.reuse, limit: DP.reuse }),
+          maxSuppress: duration('longest suppression (at least halfLife)', {
+            default: d.dampening.maxSuppressMs,
+            limit: DP.maxSuppressMs,
+            field: 'maxSuppressMs',
+          }),
+        },
+        'flap dampening',
+      ),
+      switch: section(
+        {
+          activateTimeout: duration('time limit of the adapter making an uplink active', {
+            default: d.switch.activateTimeoutMs,
+            limit: S.activateTimeoutMs,
+            field: 'activateTimeoutMs',
+          }),
+          verifyTimeout: duration('time for the new path to pass a probe round', {
+            default: d.switch.verifyTimeoutMs,
+            limit: S.verifyTimeoutMs,
+            field: 'verifyTimeoutMs',
+          }),
+          retryDelay: duration('first back-off after a failed switch (doubles per failure)', {
+            default: d.switch.retryDelayMs,
+            limit: S.retryDelayMs,
+            field: 'retryDelayMs',
+          }),
+          startupGrace: duration('at start without an active uplink, wait this long for better ones', {
+            default: d.switch.startupGraceMs,
+            limit: S.startupGraceMs,
+            field: 'startupGraceMs',
+          }),
+        },
+        'time limits of a switch',
+      ),
+      hooks: section(
+        {
+          pre: path('executable run before each switch (absolute path); null = none', {
+            nullable: true,
+            default: null,
+          }),
+          post: path('executable run after each switch (absolute path); null = none', {
+            nullable: true,
+            default: null,
+          }),
+          timeout: duration('time limit of each hook run; its process group is killed then', {
+            default: d.switch.hookTimeoutMs,
+            limit: S.hookTimeoutMs,
+            field: 'hookTimeoutMs',
+          }),
+        },
+        'operator scripts around switches',
+      ),
+      control: section(
+        {
+          socket: path('the control socket (mode 0600)', { default: AGENT_DEFAULTS.socket }),
+          http: section(
             {
-              rtt: duration('mean RTT (default 20ms)'),
-              jitter: duration('RTT standard deviation (default 2ms)'),
-              loss: percent('random loss (default 0%)'),
-              dead: boolean('upstream blackhole: nothing answers (default false)'),
-              carrier: oneOf(['up', 'down'], 'link state (default up)'),
-              forwards: boolean('false: own probes pass, routed traffic does not (default true)'),
+              listen: text('address:port of the HTTP API and status page', { default: HTTP_DEFAULTS.listen }),
+              tokenFile: path('file with the bearer token (root-only, mode 0600)', {
+                default: HTTP_DEFAULTS.tokenFile,
+              }),
+              readToken: boolean('reads (status, history, events, metrics) need the token too', {
+                default: HTTP_DEFAULTS.readToken,
+              }),
+              changesPerMinute: integer('changes accepted per minute (1…600)', {
+                default: HTTP_DEFAULTS.changesPerMinute,
+                limit: A.changesPerMinute,
+              }),
+              maxBody: integer('largest request body in bytes (256…1048576)', {
+                default: HTTP_DEFAULTS.maxBodyBytes,
+                limit: A.maxBodyBytes,
+                field: 'maxBodyBytes',
+              }),
+              allowedHosts: list(
+                { type: 'string' },
+                'host names the page is reached by, besides IP addresses and localhost (DNS-rebinding guard)',
+                { default: [] },
+              ),
             },
-            'conditions of one simulated uplink',
-            false,
+            'the HTTP API, /metrics and the status page; absent = off',
+            { defaults: false },
           ),
         },
-      },
-      'the simulated platform (no root, no network)',
-      true,
-    ),
-    webhooks: {
-      type: 'array',
-      default: [],
-      description: 'JSON POSTs of events, HMAC-signed, retried with back-off',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['url', 'secretFile'],
-        properties: {
-          url: text('http:// or https:// URL the events are POSTed to'),
-          secretFile: text('file with the HMAC-SHA256 key (root-only, mode 0600)'),
-          events: {
-            type: 'array',
-            items: { type: 'string', enum: [...AGENT_EVENT_TYPES] },
-            default: [...WEBHOOK_DEFAULTS.events],
-            description: `events to send: ${AGENT_EVENT_TYPES.join(', ')}`,
-          },
-          timeout: duration('time limit of one delivery attempt', WEBHOOK_DEFAULTS.timeoutMs),
+        'the control socket and the HTTP API',
+      ),
+      state: path('directory of state.json and history.jsonl', { default: AGENT_DEFAULTS.stateDir }),
+      history: section(
+        {
+          maxBytes: integer('size (bytes) at which history.jsonl is rotated to history.jsonl.1', {
+            default: DEFAULT_HISTORY_ROTATION.maxBytes,
+            limit: A.historyBytes,
+          }),
+          files: integer('rotated history files kept besides the live one (0…100)', {
+            default: DEFAULT_HISTORY_ROTATION.files,
+            limit: A.historyFiles,
+          }),
         },
-      },
+        'the history kept on disk (JSON lines, rotated by size; the CLI and the HTTP API read the same files)',
+      ),
+      log: section(
+        {
+          level: oneOf(LOG_LEVELS, 'notice, info or debug; warnings, state changes and switches always show', {
+            default: l.level,
+          }),
+          format: oneOf(['text', 'json'], 'text lines, or one JSON object per line', { default: l.format }),
+          file: path('also append to this file; null = console only', { nullable: true, default: l.file }),
+          summary: duration('period of the per-uplink probe summary (at most 1d); 0s = none', {
+            default: l.summaryMs,
+            limit: A.logSummaryMs,
+            field: 'summaryMs',
+          }),
+        },
+        'logging',
+      ),
+      ...platformSections,
+      webhooks: list(
+        section(
+          {
+            url: text('http:// or https:// URL the events are POSTed to'),
+            secretFile: path('file with the HMAC-SHA256 key (root-only, mode 0600)'),
+            events: list(
+              { type: 'string', enum: [...AGENT_EVENT_TYPES] },
+              `events to send: ${AGENT_EVENT_TYPES.join(', ')}`,
+              { default: WEBHOOK_DEFAULTS.events },
+            ),
+            timeout: duration('time limit of one delivery attempt', {
+              default: WEBHOOK_DEFAULTS.timeoutMs,
+              limit: A.webhookTimeoutMs,
+              field: 'timeoutMs',
+            }),
+          },
+          'one webhook',
+          { defaults: false, required: ['url', 'secretFile'] },
+        ),
+        'JSON POSTs of events, HMAC-signed, retried with back-off',
+        { default: [] },
+      ),
+      uplinks: list(uplinkSchema, 'the uplinks, at least one', { minItems: 1 }),
     },
-    uplinks: { type: 'array', minItems: 1, items: uplinkSchema, description: 'the uplinks, at least one' },
-  },
+    'the wanwatch config file',
+    { defaults: false, required: ['uplinks'] },
+  ),
 };

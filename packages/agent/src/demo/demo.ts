@@ -6,7 +6,7 @@
  * default route) are simulated.
  */
 import { Engine, type Uplink } from '@wanwatch/core';
-import { SimNetwork, seededRandom } from '@wanwatch/core/testing';
+import { SimNetwork, seededRandom } from '@wanwatch/core/sim';
 import { VirtualClock } from './virtual-clock.js';
 
 const START = Date.UTC(2026, 10, 21, 8, 0, 0);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import sinon from 'sinon';
 import { Engine, systemClock, type Uplink } from '@wanwatch/core';
-import { SimNetwork, seededRandom } from '@wanwatch/core/testing';
+import { SimNetwork, seededRandom } from '@wanwatch/core/sim';
 import { createLogger, logEngine, type LogSettings } from '@wanwatch/agent';
 
 const targets = ['192.0.2.10', '198.51.100.53'];

@@ -1,4 +1,5 @@
 import { TimeoutError } from '../errors.js';
+import { timerDelay } from '../common/limits.js';
 
 /** Opaque handle returned by {@link Clock.setTimeout}. */
 export type TimerHandle = { readonly __timer: unique symbol } | object;
@@ -19,11 +20,13 @@ export interface Clock {
 
 /**
  * The process clock. It looks the global timer functions up on every call,
- * so sinon fake timers installed after this module loaded still apply.
+ * so sinon fake timers installed after this module loaded still apply. A
+ * delay beyond Node's longest timer (2³¹−1 ms) throws a RangeError instead
+ * of firing after 1 ms.
  */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  setTimeout: (fn, ms) => setTimeout(fn, timerDelay(ms)),
   clearTimeout: (handle) => clearTimeout(handle as unknown as NodeJS.Timeout),
 };
 

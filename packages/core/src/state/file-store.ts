@@ -15,7 +15,7 @@
  * cannot overwrite the evidence, and `load` rejects with a
  * {@link StateCorruptError}; the engine then starts with empty state.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateCorruptError, WanwatchError, describeError } from '../errors.js';
 import type {
@@ -28,6 +28,8 @@ import type {
 } from '../interfaces/store.js';
 import { DEFAULT_HISTORY_ROTATION, HistoryFiles, type HistoryRotation } from './history-files.js';
 import { selectHistory } from './memory-store.js';
+import { writeFileAtomic } from '../common/atomic-write.js';
+import { SerialQueue } from '../common/serial-queue.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isTime = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v));
@@ -77,24 +79,6 @@ export function parsePersistedState(json: unknown): PersistedState {
   };
 }
 
-async function writeAtomically(dir: string, file: string, data: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const handle = await open(tmp, 'w', 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
-  const dirHandle = await open(dir, 'r');
-  try {
-    await dirHandle.sync();
-  } finally {
-    await dirHandle.close();
-  }
-}
-
 /**
  * State and history in files under `dir` (created with mode 0700 if missing).
  *
@@ -110,7 +94,8 @@ export class FileStateStore implements StateStore {
   readonly historyFile: string;
   /** The history files (live and rotated). */
   readonly historyFiles: HistoryFiles;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Writes run one after another so they never interleave. */
+  private readonly writes = new SerialQueue();
 
   /** `rotation`: how much history to keep (default {@link DEFAULT_HISTORY_ROTATION}). */
   constructor(
@@ -121,13 +106,6 @@ export class FileStateStore implements StateStore {
     this.stateFile = join(dir, 'state.json');
     this.historyFile = join(dir, 'history.jsonl');
     this.historyFiles = new HistoryFiles(dir, this.historyFile, rotation);
-  }
-
-  /** Runs writes one after another so they never interleave. */
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   private ioError(what: string, file: string, err: unknown): WanwatchError {
@@ -157,10 +135,10 @@ export class FileStateStore implements StateStore {
   }
 
   save(state: PersistedState): Promise<void> {
-    return this.serial(async () => {
+    return this.writes.run(async () => {
       try {
         await mkdir(this.dir, { recursive: true, mode: 0o700 });
-        await writeAtomically(this.dir, this.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+        await writeFileAtomic(this.stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
       } catch (err) {
         throw this.ioError('writing', this.stateFile, err);
       }
@@ -168,7 +146,7 @@ export class FileStateStore implements StateStore {
   }
 
   append(entry: HistoryEntry): Promise<void> {
-    return this.serial(async () => {
+    return this.writes.run(async () => {
       try {
         await this.historyFiles.append(entry);
       } catch (err) {

@@ -4,15 +4,7 @@
  * and adapter on the engine's clock), a seeded random source, a recording
  * hook runner, a hand-set role source and an in-memory state store.
  */
-export {
-  SimNetwork,
-  HEALTHY,
-  seededRandom,
-  type LinkConditions,
-  type ActivationRecord,
-  type ActivationFault,
-  type SimNetworkOptions,
-} from './sim-network.js';
+export * from '../sim/index.js';
 export { RecordingHooks, type HookCall } from './recording-hooks.js';
 export { ManualRole } from './manual-role.js';
 export { MemoryStateStore } from '../state/memory-store.js';

@@ -9,9 +9,9 @@
  * it the way the web interface makes it (a link to the profile), but
  * atomically (link to a temporary name, rename over `settings`).
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, chown, link, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { link, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { atomicTempName, removeAtomicTemps, syncDirectory, writeFileAtomic } from '@wanwatch/core';
 
 /** Owner, mode and inode of a file. */
 export interface FileMeta {
@@ -49,16 +49,8 @@ export async function sameFile(a: string, b: string): Promise<boolean> {
   return x !== null && y !== null && x.ino === y.ino && x.dev === y.dev;
 }
 
-const tempName = (path: string) =>
-  join(dirname(path), `.${basename(path)}.wanwatch-${process.pid}-${randomBytes(4).toString('hex')}`);
-
 /** Removes temporary files a killed writer left in `dir` (they never replaced anything). Returns their names. */
-export async function removeStaleTemps(dir: string): Promise<string[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const stale = names.filter((n) => /^\..+\.wanwatch-\d+-[0-9a-f]{8}$/.test(n));
-  for (const n of stale) await unlink(join(dir, n)).catch(() => undefined);
-  return stale;
-}
+export const removeStaleTemps = removeAtomicTemps;
 
 /** Options of {@link writeAtomic}. */
 export interface WriteOptions {
@@ -81,31 +73,14 @@ export async function writeAtomic(path: string, text: string, options: WriteOpti
   const old = await fileMeta(path);
   const mode = options.mode ?? old?.mode ?? 0o644;
   const owner = options.owner === undefined ? old : options.owner;
-  const tmp = tempName(path);
-  const handle = await open(tmp, 'wx', 0o600);
-  try {
-    await handle.writeFile(text, 'latin1');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    if (owner && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.()))
-      await chown(tmp, owner.uid, owner.gid);
-    await chmod(tmp, mode);
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await syncDir(dirname(path));
+  await writeFileAtomic(path, Buffer.from(text, 'latin1'), { mode, owner });
 }
 
 /** Makes `path` a hard link to `target`, atomically (the old `path` is replaced). */
 export async function linkAtomic(target: string, path: string): Promise<void> {
   // rename(2) of two links to one inode does nothing (and would leave the temporary name behind).
   if (await sameFile(target, path)) return;
-  const tmp = tempName(path);
+  const tmp = atomicTempName(path);
   await link(target, tmp);
   try {
     await rename(tmp, path);
@@ -113,12 +88,5 @@ export async function linkAtomic(target: string, path: string): Promise<void> {
     await unlink(tmp).catch(() => undefined);
     throw err;
   }
-  await syncDir(dirname(path));
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r').catch(() => null);
-  if (!handle) return;
-  await handle.sync().catch(() => undefined);
-  await handle.close();
+  await syncDirectory(dirname(path));
 }

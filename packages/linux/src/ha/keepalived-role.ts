@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { systemClock, type Clock, type Role, type RoleSource, type TimerHandle } from '@wanwatch/core';
+import { durationLimit, systemClock, type Clock, type Role, type RoleSource, type TimerHandle } from '@wanwatch/core';
 import { ExecaRunner, type CommandRunner } from '@wanwatch/exec';
 import { IpReader } from '../state/ip-json.js';
 import type { LinuxAdapterLogger } from '../options.js';
@@ -56,6 +56,8 @@ export interface KeepalivedRoleOptions {
 
 /** Defaults of {@link KeepalivedRoleOptions}. */
 export const KEEPALIVED_DEFAULTS = { debounceMs: 200, watchIntervalMs: 1000, commandTimeoutMs: 5000 } as const;
+/** The range of `debounceMs` (the agent's `ha.keepalived.debounce`). */
+export const KEEPALIVED_LIMITS = Object.freeze({ debounceMs: durationLimit(0, 60_000) });
 
 /** Whether `pid` runs: it exists and is not a zombie (killed, not yet reaped). */
 function processAlive(pid: number): boolean {

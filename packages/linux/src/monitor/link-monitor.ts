@@ -8,6 +8,7 @@
  */
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
+import { systemClock, type Clock, type TimerHandle } from '@wanwatch/core';
 
 /** A running monitor process, as the monitor needs it (replaceable in tests). */
 export interface MonitorProcess {
@@ -70,7 +71,7 @@ export const spawnWithExeca: SpawnMonitor = (argv) => {
 /** Keeps one monitor child running until stop(). */
 export class LinkMonitor {
   private child: MonitorProcess | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: TimerHandle | null = null;
   private failures = 0;
   private startedAt = 0;
   private stopped = false;
@@ -81,6 +82,7 @@ export class LinkMonitor {
     private readonly sink: MonitorSink,
     private readonly spawn: SpawnMonitor = spawnWithExeca,
     private readonly backoff: Backoff = MONITOR_BACKOFF,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** True while a child is running. */
@@ -110,7 +112,7 @@ export class LinkMonitor {
       return;
     }
     this.child = child;
-    this.startedAt = Date.now();
+    this.startedAt = this.clock.now();
     const restart = this.starts++ > 0;
     child.onLine((line) => {
       if (this.child === child) this.sink.line(line);
@@ -123,17 +125,17 @@ export class LinkMonitor {
     if (child !== null && this.child !== child) return;
     this.child = null;
     if (this.stopped) return;
-    if (child !== null && Date.now() - this.startedAt >= this.backoff.stableMs) this.failures = 0;
+    if (child !== null && this.clock.now() - this.startedAt >= this.backoff.stableMs) this.failures = 0;
     const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(this.failures, 30));
     this.failures++;
     this.sink.died(why, delay);
-    this.timer = setTimeout(() => this.launch(), delay);
+    this.timer = this.clock.setTimeout(() => this.launch(), delay);
   }
 
   /** Stops the child and any pending restart, for good. */
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) this.clock.clearTimeout(this.timer);
     this.timer = null;
     const child = this.child;
     this.child = null;

@@ -10,7 +10,7 @@
  * `ip monitor` subscribed still shows) and after a restart (changes missed
  * meanwhile are reported). A monitor line newer than a read wins over it.
  */
-import type { LinkEvent } from '@wanwatch/core';
+import type { Clock, LinkEvent, TimerHandle } from '@wanwatch/core';
 import type { ManagedUplink } from '../options.js';
 import type { Ownership } from '../routes/gateways.js';
 import { hasCarrier, MAIN_TABLE, type LinkEntry } from '../state/ip-json.js';
@@ -27,6 +27,8 @@ export interface LinkWatchDeps {
   /** The monitor's command line, prefix included. */
   readonly argv: readonly string[];
   readonly refreshDelayMs: number;
+  /** Timers and time (the adapter's clock). */
+  readonly clock: Clock;
   /** Reads every device (and lets the adapter remember their addresses). */
   readLinks(): Promise<LinkEntry[]>;
   /** Re-asserts the probe routing of `uplinks`. */
@@ -42,7 +44,7 @@ export class LinkWatch {
   private readonly carriers = new Map<string, { carrier: 'up' | 'down'; seq: number }>();
   private lineSeq = 0;
   private readonly pending = new Set<string>();
-  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private refreshTimer: TimerHandle | null = null;
   private stopped = false;
 
   constructor(private readonly deps: LinkWatchDeps) {}
@@ -59,17 +61,26 @@ export class LinkWatch {
   /** Starts the monitor (idempotent). */
   start(): void {
     if (this.monitor || this.stopped) return;
-    this.monitor = new LinkMonitor(this.deps.argv, {
-      line: (line) => this.onLine(line),
-      started: (restart) => {
-        if (restart) this.deps.info('wanwatch linux: ip monitor restarted');
-        void this.resync(restart);
-        setTimeout(() => {
-          if (!this.stopped) void this.resync(false, true);
-        }, SETTLE_MS).unref?.();
+    this.monitor = new LinkMonitor(
+      this.deps.argv,
+      {
+        line: (line) => this.onLine(line),
+        started: (restart) => {
+          if (restart) this.deps.info('wanwatch linux: ip monitor restarted');
+          void this.resync(restart);
+          unref(
+            this.deps.clock.setTimeout(() => {
+              if (!this.stopped) void this.resync(false, true);
+            }, SETTLE_MS),
+          );
+        },
+        died: (why, delayMs) =>
+          this.deps.warn(`wanwatch linux: ip monitor ended (${why}); restarting in ${delayMs} ms`),
       },
-      died: (why, delayMs) => this.deps.warn(`wanwatch linux: ip monitor ended (${why}); restarting in ${delayMs} ms`),
-    });
+      undefined,
+      undefined,
+      this.deps.clock,
+    );
     this.monitor.start();
   }
 
@@ -77,7 +88,7 @@ export class LinkWatch {
   stop(): void {
     this.stopped = true;
     this.monitor?.stop();
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.refreshTimer) this.deps.clock.clearTimeout(this.refreshTimer);
     this.refreshTimer = null;
     this.listeners.clear();
   }
@@ -152,12 +163,17 @@ export class LinkWatch {
     if (this.stopped) return;
     this.pending.add(id);
     if (this.refreshTimer) return;
-    this.refreshTimer = setTimeout(() => {
+    this.refreshTimer = this.deps.clock.setTimeout(() => {
       this.refreshTimer = null;
       const list = this.deps.uplinks.filter((u) => this.pending.has(u.id));
       this.pending.clear();
       if (!this.stopped && list.length > 0) this.deps.refresh(list);
     }, this.deps.refreshDelayMs);
-    this.refreshTimer.unref?.();
+    unref(this.refreshTimer);
   }
+}
+
+/** Lets the process exit while only this timer is pending (the process clock's timers are Node's). */
+function unref(handle: TimerHandle): void {
+  (handle as { unref?: () => void }).unref?.();
 }

@@ -137,4 +137,37 @@ describe('link monitor restarts', () => {
     assert.deepEqual(deaths, [100]);
     m.stop();
   });
+
+  it('takes its restart back-off from the clock it is given, not the process timers', () => {
+    const timers: { at: number; fn: () => void }[] = [];
+    let now = 0;
+    const manual = {
+      now: () => now,
+      setTimeout: (fn: () => void, ms: number) => {
+        const t = { at: now + ms, fn };
+        timers.push(t);
+        return t;
+      },
+      clearTimeout: (t: object) => void timers.splice(timers.indexOf(t as (typeof timers)[number]), 1),
+    };
+    const m = new LinkMonitor(
+      ['ip'],
+      { line: () => undefined, started: () => undefined, died: (_w, d) => deaths.push(d) },
+      () => {
+        const c = new FakeChild();
+        children.push(c);
+        return c;
+      },
+      undefined,
+      manual,
+    );
+    m.start();
+    children.at(-1)!.die();
+    clock.tick(60_000);
+    assert.equal(children.length, 1, 'the process timers do not restart it');
+    now = timers[0]!.at;
+    timers.shift()!.fn();
+    assert.equal(children.length, 2, 'its own clock does');
+    m.stop();
+  });
 });

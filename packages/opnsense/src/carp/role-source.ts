@@ -14,7 +14,7 @@
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
-import { WanwatchError, type Role, type RoleSource } from '@wanwatch/core';
+import { WanwatchError, durationLimit, timerDelay, type Role, type RoleSource } from '@wanwatch/core';
 import { parseIfconfig, type CarpState } from '../bsd/ifconfig.js';
 import { ExecaRunner, type CommandRunner } from '@wanwatch/exec';
 import { OPNSENSE_COMMANDS, type OpnsenseLogger } from '../options.js';
@@ -43,6 +43,9 @@ export const CARP_DEFAULTS = {
   debounceMs: 300,
   commandTimeoutMs: 5_000,
 } as const;
+
+/** The range of `debounceMs` (the agent's `opnsense.carp.debounce`). */
+export const CARP_LIMITS = Object.freeze({ debounceMs: durationLimit(0, 60_000) });
 
 /** `<vhid>@<device>` as devd and rc.syshook pass it. */
 const SUBSYSTEM = /^([0-9]+)@([0-9a-z_.]+)$/;
@@ -88,7 +91,7 @@ export class CarpRoleSource implements RoleSource {
     this.vhid = vhid;
     this.socket = options.socket ?? CARP_DEFAULTS.socket;
     this.stateDir = options.stateDir ?? CARP_DEFAULTS.stateDir;
-    this.debounceMs = options.debounceMs ?? CARP_DEFAULTS.debounceMs;
+    this.debounceMs = timerDelay(options.debounceMs ?? CARP_DEFAULTS.debounceMs);
     const path = options.commandPath ?? [];
     this.runner = new ExecaRunner({
       timeoutMs: options.commandTimeoutMs ?? CARP_DEFAULTS.commandTimeoutMs,

@@ -8,8 +8,9 @@
  * forwarding failed: a failing hook makes rc.syshook report an error, and
  * the state file already holds the event.
  */
-import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '@wanwatch/core';
 import { CARP_DEFAULTS } from './role-source.js';
 
 /** Where OPNsense looks for CARP hooks. */
@@ -90,9 +91,6 @@ exit 0
 export async function installSyshook(options: SyshookOptions & { readonly dir?: string } = {}): Promise<string> {
   const file = join(options.dir ?? SYSHOOK_DIR, SYSHOOK_NAME);
   await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, syshookScript(options), { mode: 0o755 });
-  await chmod(tmp, 0o755);
-  await rename(tmp, file);
+  await writeFileAtomic(file, syshookScript(options), { mode: 0o755 });
   return file;
 }

@@ -3,8 +3,8 @@
 // configctl, ifconfig, route, netstat, sysctl, ifctl, pkill, rtsold and
 // rtsold_script.sh; and FreeBSD 14's ping, as @wanwatch/probes runs it on
 // FreeBSD (-S <source address>). OPNsense cannot run here, so the tests run the adapter
-// against this. Each command accepts only the syntax documented in
-// ../shared/reference/anchor-opnsense-dpinger.md (and FreeBSD's man pages),
+// against this. Each command accepts only the syntax of OPNsense's sources
+// (opnsense-core's configd actions, rc.syshook.d, interfaces.inc) and FreeBSD's man pages,
 // answers in the real output formats, records every call, and keeps a small
 // JSON state (interfaces, addresses, default routes, CARP, services).
 //
