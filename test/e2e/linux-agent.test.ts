@@ -169,7 +169,7 @@ describe('the wanwatch agent on a Linux router (namespaces, real packets)', func
     assert.equal((await cli('hold', 'lte', ...s)).code, 0);
     const held = await agent!.status();
     assert.equal(held.active, 'lte');
-    assert.equal(held.uplinks.find((u) => u.id === 'lte')?.pinned, true);
+    assert.equal(held.uplinks.find((u) => u.id === 'lte')?.held, true);
     assert.equal((await cli('release', ...s)).code, 0);
     const table = await cli('status', ...s);
     assert.match(table.stdout, /fiber/);

@@ -68,10 +68,10 @@ async function act(path, body) {
 
 function notes(u) {
   const n = [];
-  if (u.pinned) n.push('held');
+  if (u.held) n.push('held');
   if (u.forbidden) n.push('forbidden');
   if (u.suppressed) n.push('suppressed (flapping)');
-  if (u.blockedUntil && u.blockedUntil > Date.now()) n.push('backed off');
+  if (u.backedOffUntil && u.backedOffUntil > Date.now()) n.push('backed off');
   if (u.broken) n.push(`broken ${u.broken}`);
   if (u.carrier === 'down') n.push('no carrier');
   if (!u.probing) n.push('not probed');

@@ -101,7 +101,7 @@ describe('the wanwatch daemon (simulated platform, real processes)', function ()
     assert.match(hold.stdout, /lte is held/);
     let st = await status();
     assert.equal(st.active, 'lte');
-    assert.ok(st.uplinks[1]!.pinned);
+    assert.ok(st.uplinks[1]!.held);
     assert.match((await cli('status')).stdout, /^lte .* held$/m);
     assert.equal((await cli('release', 'lte')).code, 0);
     assert.equal((await cli('failback')).code, 0);
@@ -187,7 +187,7 @@ describe('the wanwatch daemon (simulated platform, real processes)', function ()
     agent = new AgentProcess(file);
     await agent.line(/notice engine running; active uplink: lte/);
     const st = await settled('lte');
-    assert.ok(st.uplinks[1]!.pinned, 'the hold survived the restart');
+    assert.ok(st.uplinks[1]!.held, 'the hold survived the restart');
     assert.deepEqual(await switches(from), []);
     const second = await wanwatch('run', '-c', file);
     assert.equal(second.code, 1);

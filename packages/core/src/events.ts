@@ -4,7 +4,8 @@
  * Every payload carries `at` (ms since epoch, from the engine's clock).
  */
 import type { WanwatchError } from './errors.js';
-import type { RoundLevel, RoundResult, StateChange, UplinkMetrics } from './health/tracker.js';
+import type { RoundLevel, UplinkMetrics } from './health/level.js';
+import type { RoundResult, StateChange } from './health/tracker.js';
 import type { SwitchReason } from './interfaces/adapter.js';
 import type { Role } from './interfaces/role.js';
 import type { Decision, PendingFailback } from './policy/policy.js';

@@ -18,6 +18,8 @@ export type * from './interfaces/role.js';
 export type * from './interfaces/store.js';
 export * from './health/window.js';
 export * from './health/tracker.js';
+export * from './health/level.js';
+export { TRANSITIONS, type Situation, type Streaks, type StreakLength, type Transition } from './health/transitions.js';
 export * from './policy/policy.js';
 export * from './policy/dampening.js';
 export * from './policy/failback-window.js';
@@ -32,7 +34,6 @@ export {
   type HistoryRotation,
 } from './state/history-files.js';
 export { MemoryStateStore, selectHistory } from './state/memory-store.js';
-export { Ledger } from './state/ledger.js';
 export * from './common/limits.js';
 export { SerialQueue } from './common/serial-queue.js';
 export {

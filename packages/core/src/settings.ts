@@ -29,7 +29,23 @@ export interface ProbeSettings {
   /** Targets that must answer (and be within the thresholds) for a round to pass. Default 1. */
   readonly reliability: number;
   /** Random spread of each interval, ± this percentage, so uplinks' rounds do not align. Default 5 %. */
-  readonly jitterPct: number;
+  readonly spreadPct: number;
+}
+
+/**
+ * Probe settings as a caller gives them: any field may be left out.
+ * `jitterPct` is the 0.1 name of `spreadPct` and still read.
+ */
+export type ProbeSettingsInput = Partial<ProbeSettings> & {
+  /** @deprecated Use `spreadPct`: "jitter" is the RTT's deviation, not the schedule's spread. */
+  readonly jitterPct?: number | undefined;
+};
+
+/** `input` with the deprecated `jitterPct` read as `spreadPct`. @internal */
+export function probeInput(input: ProbeSettingsInput | undefined): Partial<ProbeSettings> {
+  if (!input) return {};
+  const { jitterPct, ...rest } = input;
+  return jitterPct === undefined || rest.spreadPct !== undefined ? rest : { ...rest, spreadPct: jitterPct };
 }
 
 /** A threshold with separate failure and recovery levels (hysteresis). */
@@ -139,7 +155,7 @@ export type HealthOverrides = Partial<
 
 /** Settings as a caller gives them: any field may be left out. */
 export interface SettingsInput {
-  readonly probe?: Partial<ProbeSettings> | undefined;
+  readonly probe?: ProbeSettingsInput | undefined;
   readonly health?: HealthOverrides | undefined;
   readonly failback?: Partial<FailbackSettings> | undefined;
   readonly dampening?: Partial<DampeningSettings> | undefined;
@@ -156,7 +172,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
     minTimeoutMs: 200,
     maxTimeoutMs: 1000,
     reliability: 1,
-    jitterPct: 5,
+    spreadPct: 5,
   }),
   health: Object.freeze({
     down: 4,
@@ -230,7 +246,7 @@ export const SETTINGS_LIMITS = Object.freeze({
     minTimeoutMs: durationLimit(1, 60_000),
     maxTimeoutMs: durationLimit(1, 60_000),
     reliability: integerLimit(1, 64),
-    jitterPct: percentLimit(0, 50),
+    spreadPct: percentLimit(0, 50),
   }),
   health: Object.freeze({
     down: integerLimit(1, 100),
@@ -274,7 +290,7 @@ export function checkProbe(list: IssueList, p: ProbeSettings, at: string): void 
   list.limit(`${at}.maxTimeoutMs`, p.maxTimeoutMs, L.maxTimeoutMs);
   if (p.minTimeoutMs > p.maxTimeoutMs) list.add(`${at}.minTimeoutMs`, 'must not exceed maxTimeoutMs');
   list.limit(`${at}.reliability`, p.reliability, L.reliability);
-  list.limit(`${at}.jitterPct`, p.jitterPct, L.jitterPct);
+  list.limit(`${at}.spreadPct`, p.spreadPct, L.spreadPct);
 }
 
 function checkThreshold(list: IssueList, t: Threshold, at: string, limit: Limit): void {
@@ -340,7 +356,7 @@ function checkSwitch(list: IssueList, s: SwitchSettings): void {
 export function resolveSettings(input: SettingsInput = {}): Settings {
   const d = DEFAULT_SETTINGS;
   const settings: Settings = {
-    probe: { ...d.probe, ...input.probe },
+    probe: { ...d.probe, ...probeInput(input.probe) },
     health: mergeHealth(d.health, input.health),
     failback: { ...d.failback, ...input.failback },
     dampening: { ...d.dampening, ...input.dampening },

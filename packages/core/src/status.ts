@@ -18,10 +18,10 @@ export interface UplinkStatus extends HealthSnapshot {
   /** When dampening releases it, if suppressed. */
   readonly reuseAt: number | null;
   /** Backed off after a failed switch or trial until then, if at all. */
-  readonly blockedUntil: number | null;
+  readonly backedOffUntil: number | null;
   /** `path`: its own probes pass but its default path failed verification; `trial`: its trial or verification failed while it was unhealthy (forgiven once up). Left when anything else is usable. */
   readonly broken: 'path' | 'trial' | null;
-  readonly pinned: boolean;
+  readonly held: boolean;
   readonly forbidden: boolean;
 }
 

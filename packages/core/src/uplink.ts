@@ -6,7 +6,8 @@ import {
   checkProbe,
   mergeHealth,
   type HealthOverrides,
-  type ProbeSettings,
+  probeInput,
+  type ProbeSettingsInput,
   type Settings,
   type UplinkSettings,
 } from './settings.js';
@@ -52,7 +53,7 @@ export interface Uplink {
   /** The IPv6 next hop (often link-local, `fe80::1`), or `auto` (for adapters and probes). */
   readonly gateway6?: string | undefined;
   /** Per-uplink overrides of the probe settings. */
-  readonly probe?: Partial<ProbeSettings> | undefined;
+  readonly probe?: ProbeSettingsInput | undefined;
   /** Per-uplink overrides of the health settings. */
   readonly health?: HealthOverrides | undefined;
 }
@@ -75,7 +76,7 @@ export function isInterfaceName(name: string): boolean {
 /** Merges an uplink's overrides over the global settings. */
 export function settingsForUplink(settings: Settings, uplink: Uplink): UplinkSettings {
   return {
-    probe: { ...settings.probe, ...uplink.probe },
+    probe: { ...settings.probe, ...probeInput(uplink.probe) },
     health: mergeHealth(settings.health, uplink.health),
   };
 }

@@ -48,7 +48,7 @@ describe('engine: flap dampening', () => {
     assert.ok(Date.now() - lastFlap <= 5 * 60_000 + 5_000, `suppressed for ${Date.now() - lastFlap} ms`);
   });
 
-  it('still fails over to a dampened uplink when it is the only one left', async () => {
+  it('still fails over to a suppressed uplink when it is the only one left', async () => {
     r = await running({ settings: eager });
     await flap(r, 'fiber', 4, 3_000, 8_000);
     assert.equal(r.engine.status().uplinks.find((u) => u.id === 'fiber')?.suppressed, true);

@@ -47,7 +47,7 @@ describe('engine: dark standby (only the active uplink can be measured)', () => 
     assert.ok(trial.at - failedOverAt >= 60_000, `trial ${trial.at - failedOverAt} ms after the failover`);
     await r.until(() => r.engine.status().trial === null, 15_000);
     assert.equal(r.engine.status().active, 'fiber');
-    assert.equal(r.engine.status().uplinks.find((u) => u.id === 'fiber')?.blockedUntil, null);
+    assert.equal(r.engine.status().uplinks.find((u) => u.id === 'fiber')?.backedOffUntil, null);
   });
 
   it('reverts at once when a trial fails, and backs off exponentially between trials', async () => {
@@ -97,7 +97,7 @@ describe('engine: dark standby (only the active uplink can be measured)', () => 
 
   it('does not judge the uplink it leaves by what it sees while the switch takes it down', async () => {
     // IPFire and OPNsense singleton mode release the old uplink inside activate: its probes fail
-    // then, which says nothing about the uplink. Judged on them, lte would be blocked after the
+    // then, which says nothing about the uplink. Judged on them, lte would be backed off after the
     // failback and the next fiber outage would have nowhere to go.
     r = await startDark({ net: { releaseFirst: true, activateMs: 3_000 } });
     r.net.set('fiber', { dead: true });
@@ -105,7 +105,7 @@ describe('engine: dark standby (only the active uplink can be measured)', () => 
     r.net.heal('fiber');
     await r.until(() => r.engine.status().active === 'fiber' && r.engine.status().trial === null, 120_000);
     const lte = r.engine.status().uplinks.find((u) => u.id === 'lte')!;
-    assert.equal(lte.blockedUntil, null, 'lte left healthy is not blocked');
+    assert.equal(lte.backedOffUntil, null, 'lte left healthy is not backed off');
     r.net.set('fiber', { dead: true });
     const diedAt = Date.now();
     await r.until(() => r.engine.status().active === 'lte', 30_000);

@@ -25,7 +25,7 @@ describe('engine: operator commands', () => {
     assert.equal(r.switches.at(-1)?.reason, 'hold');
     await r.tick(10 * 60_000);
     assert.equal(r.engine.status().active, 'lte');
-    assert.equal(r.engine.status().uplinks.find((u) => u.id === 'lte')?.pinned, true);
+    assert.equal(r.engine.status().uplinks.find((u) => u.id === 'lte')?.held, true);
   });
 
   it('a held uplink that dies is left at once and returned to after the failback delay', async () => {
@@ -76,6 +76,30 @@ describe('engine: operator commands', () => {
     await r.settle(r.engine.forbid('lte'));
     await rejects(r, r.engine.hold('lte'), 'E_UPLINK_UNUSABLE');
     await rejects(r, r.engine.failback(), 'E_UPLINK_UNUSABLE');
+    assert.equal(r.engine.status().active, 'fiber');
+  });
+
+  it('fails back on command only to an uplink that is not backed off after a failed switch', async () => {
+    r = await running({ settings: { failback: { mode: 'manual' } } });
+    r.net.set('fiber', { dead: true });
+    await r.until(() => r.engine.status().active === 'lte', 5_000);
+    r.net.heal('fiber');
+    r.net.set('fiber', { forwards: false });
+    await r.until(() => r.engine.status().uplinks.find((u) => u.id === 'fiber')?.state === 'up', 30_000);
+    await r.settle(r.engine.failback());
+    await r.until(() => r.engine.status().active === 'lte' && !r.engine.status().busy, 10_000);
+    assert.equal(r.failures.at(-1)?.step, 'verify');
+    const tries = r.net.activations.filter((a) => a.uplink === 'fiber').length;
+    const err = await rejects(r, r.engine.failback(), 'E_UPLINK_UNUSABLE');
+    assert.match(err.message, /fiber is backed off for \d+ s/);
+    assert.equal(
+      r.net.activations.filter((a) => a.uplink === 'fiber').length,
+      tries,
+      'no second try into the back-off',
+    );
+    r.net.set('fiber', { forwards: true });
+    await r.tick(10_000);
+    assert.equal((await r.settle(r.engine.failback())).ok, true, 'once the back-off has passed');
     assert.equal(r.engine.status().active, 'fiber');
   });
 

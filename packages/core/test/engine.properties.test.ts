@@ -6,7 +6,7 @@
  *    activations never overlap;
  * 2. an uplink that is down is never kept while an eligible healthy one
  *    exists (eligible: not forbidden, not backed off after a failed switch;
- *    dampened uplinks are eligible as a last resort), and a switch never
+ *    suppressed uplinks are eligible as a last resort), and a switch never
  *    targets a worse uplink than the best eligible one;
  * 3. no switch storm: every failover needs the active uplink (or the target
  *    of the switch in flight) to get worse
@@ -15,7 +15,7 @@
  *    for a proven uplink), and between two failovers (or rollbacks) at most n − 1 failbacks can happen
  *    (each moves to a strictly better priority); a rollback only follows a
  *    failed switch; nothing else switches; a failback never targets a
- *    dampened uplink.
+ *    suppressed uplink.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -71,7 +71,7 @@ function apply(r: Rig, id: string, f: Fault): void {
 }
 
 const usable = (u: UplinkStatus) => u.state === 'up' || u.state === 'degraded';
-const eligible = (u: UplinkStatus) => usable(u) && !u.forbidden && u.blockedUntil === null;
+const eligible = (u: UplinkStatus) => usable(u) && !u.forbidden && u.backedOffUntil === null;
 
 function checkIdle(r: Rig): void {
   const st = r.engine.status();
@@ -96,7 +96,7 @@ function checkTarget(r: Rig, e: SwitchStartEvent): void {
   const to = st.uplinks.find((u) => u.id === e.to)!;
   if (e.reason === 'failback') {
     assert.equal(to.state, 'up', 'failback only to an up uplink');
-    assert.equal(to.suppressed, false, 'failback never to a dampened uplink');
+    assert.equal(to.suppressed, false, 'failback never to a suppressed uplink');
     return;
   }
   if (e.reason !== 'failover' && e.reason !== 'initial') return;

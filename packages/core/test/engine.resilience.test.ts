@@ -64,7 +64,7 @@ describe('engine: failed switches, restarts and stopping', () => {
     assert.equal(r.switches.at(-1)?.reason, 'rollback');
     assert.equal(r.net.route, 'lte');
     const fiber = r.engine.status().uplinks.find((u) => u.id === 'fiber')!;
-    assert.ok(fiber.blockedUntil !== null, 'the failed uplink is backed off');
+    assert.ok(fiber.backedOffUntil !== null, 'the failed uplink is backed off');
   });
 
   it('notices when an adapter claims success but the route did not move', async () => {

@@ -84,4 +84,12 @@ describe('settings', () => {
     assert.equal(merged.probe.failureIntervalMs, 200);
     assert.deepEqual(merged.health.latencyMs, { fail: 1500, recover: 400 });
   });
+
+  it('still reads probe.jitterPct, the 0.1 name of the interval spread', () => {
+    assert.equal(resolveSettings({ probe: { jitterPct: 10 } }).probe.spreadPct, 10);
+    assert.equal(resolveSettings({ probe: { jitterPct: 10, spreadPct: 2 } }).probe.spreadPct, 2, 'the new name wins');
+    const lte = { id: 'lte', priority: 20, targets: ['192.0.2.1'], probe: { jitterPct: 20 } };
+    assert.equal(settingsForUplink(resolveSettings(), lte).probe.spreadPct, 20);
+    assert.equal('jitterPct' in settingsForUplink(resolveSettings(), lte).probe, false);
+  });
 });

@@ -76,7 +76,7 @@ describe('the engine on the OPNsense adapter (singleton, emulated box)', functio
     // available at once for the next failover.
     const lte = engine.status().uplinks.find((u) => u.id === 'lte')!;
     assert.equal(lte.state, 'unknown');
-    assert.equal(lte.blockedUntil, null, JSON.stringify(lte));
+    assert.equal(lte.backedOffUntil, null, JSON.stringify(lte));
     probe.working.set('fiber', false);
     const at = Date.now();
     await until('failover to lte again', settledOn('lte'), 10_000);

@@ -7,16 +7,17 @@
 import { Resolver } from 'node:dns';
 import type { ProbeResult } from '@wanwatch/core';
 import type { Egress } from './egress.js';
-import { fail, ok, reasonOf, settleOnce } from './outcome.js';
+import { fail, failureOf, ok, settleOnce } from './outcome.js';
 
 const ANSWERED = new Set(['ENOTFOUND', 'ENODATA']);
-const RCODES: Readonly<Record<string, string>> = {
-  ESERVFAIL: 'dns SERVFAIL',
-  EREFUSED: 'dns REFUSED',
-  EFORMERR: 'dns FORMERR',
-  EBADRESP: 'dns bad response',
-  ETIMEOUT: 'timeout',
-  ECANCELLED: 'aborted',
+/** c-ares codes: the server's answers (refused), and c-ares' own timeout and cancellation. */
+const RCODES: Readonly<Record<string, ProbeResult>> = {
+  ESERVFAIL: fail('refused', 'dns SERVFAIL'),
+  EREFUSED: fail('refused', 'dns REFUSED'),
+  EFORMERR: fail('refused', 'dns FORMERR'),
+  EBADRESP: fail('refused', 'dns bad response'),
+  ETIMEOUT: fail('timeout'),
+  ECANCELLED: fail('aborted'),
 };
 
 /** One query. Never rejects. */
@@ -38,7 +39,7 @@ export function dnsQuery(
     const start = performance.now();
     const done = (err: NodeJS.ErrnoException | null) => {
       if (!err || ANSWERED.has(err.code ?? '')) settle(ok(performance.now() - start));
-      else settle(fail(RCODES[err.code ?? ''] ?? reasonOf(err)));
+      else settle(RCODES[err.code ?? ''] ?? failureOf(err));
     };
     if (type === 'A') resolver.resolve4(name, (err) => done(err));
     else resolver.resolve6(name, (err) => done(err));

@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import { isInterfaceName, type ProbeRequest, type ProbeResult, type Uplink } from '@wanwatch/core';
 import type { LinkCache } from './device.js';
-import { fail } from './outcome.js';
+import { fail, failErrno } from './outcome.js';
 
 /** Where and how one probe goes. */
 export interface Egress {
@@ -48,21 +48,23 @@ export function egress(
   const { uplink } = request;
   const isGateway = host === 'gateway' || host === 'gateway6';
   let address = isGateway ? gatewayAddress(uplink, host === 'gateway' ? 4 : 6, resolveGateway) : host;
-  if (address === null) return fail(`no gateway: uplink ${uplink.id} has no ${host} address to probe`);
+  if (address === null) return fail('error', `no gateway: uplink ${uplink.id} has no ${host} address to probe`);
   const family = isIP(address.split('%')[0] ?? '');
-  if (family !== 4 && family !== 6) return fail(`invalid target: ${host} ${JSON.stringify(address)} is not an address`);
+  if (family !== 4 && family !== 6)
+    return fail('error', `invalid target: ${host} ${JSON.stringify(address)} is not an address`);
   // A link-local next hop means nothing without its link.
   if (family === 6 && /^fe[89ab]/i.test(address) && !address.includes('%') && uplink.interface)
     address = `${address}%${uplink.interface}`;
   if (request.path === 'default') return { address, family, device: null, ifindex: 0, source: undefined };
 
   const dev = uplink.interface;
-  if (dev === undefined) return fail(`no interface: uplink ${request.uplink.id} has no interface to probe through`);
-  if (!isInterfaceName(dev)) return fail(`invalid interface name ${JSON.stringify(dev)}`);
+  if (dev === undefined)
+    return fail('error', `no interface: uplink ${request.uplink.id} has no interface to probe through`);
+  if (!isInterfaceName(dev)) return fail('error', `invalid interface name ${JSON.stringify(dev)}`);
   const link = links.get(dev);
-  if (!link.exists) return fail(`ENODEV: ${dev} does not exist`);
-  if (!link.up) return fail(`ENETDOWN: ${dev} is down`);
-  if (!link.carrier) return fail(`ENETDOWN: ${dev} has no carrier`);
+  if (!link.exists) return failErrno('ENODEV', `${dev} does not exist`);
+  if (!link.up) return failErrno('ENETDOWN', `${dev} is down`);
+  if (!link.carrier) return failErrno('ENETDOWN', `${dev} has no carrier`);
   let source: string | undefined;
   if (needSource) {
     // With a source-bound ping (FreeBSD), a link-local destination needs a link-local source and a
@@ -71,7 +73,7 @@ export function egress(
       const scoped = address.includes('%');
       source = link.addresses[6].find((a) => a.includes('%') === scoped);
     } else source = link.addresses[family][0];
-    if (source === undefined) return fail(`EADDRNOTAVAIL: ${dev} has no IPv${family} address`);
+    if (source === undefined) return failErrno('EADDRNOTAVAIL', `${dev} has no IPv${family} address`);
   }
   return { address, family, device: dev, ifindex: link.ifindex, source };
 }

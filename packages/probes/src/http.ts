@@ -8,7 +8,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { ProbeResult } from '@wanwatch/core';
 import type { Egress } from './egress.js';
-import { fail, ok, reasonOf, settleOnce } from './outcome.js';
+import { fail, failureOf, ok, settleOnce } from './outcome.js';
 
 type LookupCallback = (
   err: Error | null,
@@ -64,12 +64,12 @@ export function httpGet(
       headers: { 'user-agent': options.userAgent ?? 'wanwatch-probe', connection: 'close', accept: '*/*' },
       ...(tls ? { ca: options.ca, rejectUnauthorized: options.rejectUnauthorized ?? true } : {}),
     });
-    req.once('error', (err) => settle(fail(reasonOf(err))));
+    req.once('error', (err) => settle(failureOf(err)));
     req.once('response', (res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
       if (status < check.status[0] || status > check.status[1]) {
         res.resume();
-        settle(fail(`http ${status}`));
+        settle(fail('refused', `http ${status}`));
         return;
       }
       if (check.match === undefined) {
@@ -78,7 +78,11 @@ export function httpGet(
         return;
       }
       readBody(res, options.maxBodyBytes ?? 65536, check.match, (found) =>
-        settle(found ? ok(performance.now() - start) : fail(`http body mismatch: no ${JSON.stringify(check.match)}`)),
+        settle(
+          found
+            ? ok(performance.now() - start)
+            : fail('refused', `http body mismatch: no ${JSON.stringify(check.match)}`),
+        ),
       );
     });
     req.end();

@@ -7,10 +7,10 @@
  */
 import type { ProbeResult } from '@wanwatch/core';
 import type { LinkCache } from './device.js';
-import { fail } from './outcome.js';
+import { fail, failErrno } from './outcome.js';
 
 interface Watched {
-  readonly inFlight: Set<(reason: string) => void>;
+  readonly inFlight: Set<(failure: ProbeResult) => void>;
   timer: NodeJS.Timeout | null;
 }
 
@@ -41,9 +41,9 @@ export class LinkGuard {
         if (watched.inFlight.size === 0) this.unwatch(device, watched);
         resolve(result);
       };
-      const onFailure = (why: string) => finish(fail(why));
+      const onFailure = (result: ProbeResult) => finish(result);
       watched.inFlight.add(onFailure);
-      probe().then(finish, (err: unknown) => finish(fail(String(err))));
+      probe().then(finish, (err: unknown) => finish(fail('error', String(err))));
     });
   }
 
@@ -68,14 +68,14 @@ export class LinkGuard {
   private check(device: string, w: Watched): void {
     this.links.invalidate(device);
     const link = this.links.get(device);
-    const why = !link.exists
-      ? `ENODEV: ${device} disappeared`
+    const failure = !link.exists
+      ? failErrno('ENODEV', `${device} disappeared`)
       : !link.up
-        ? `ENETDOWN: ${device} went down`
+        ? failErrno('ENETDOWN', `${device} went down`)
         : !link.carrier
-          ? `ENETDOWN: ${device} lost carrier`
+          ? failErrno('ENETDOWN', `${device} lost carrier`)
           : null;
-    if (why) for (const failNow of [...w.inFlight]) failNow(why);
+    if (failure) for (const failNow of [...w.inFlight]) failNow(failure);
   }
 
   /** Stops every timer. */

@@ -33,7 +33,7 @@ import {
 import type { NativeIcmp } from './icmp/native.js';
 import type { EchoShape, NetPing } from './icmp/session.js';
 import { systemPing } from './icmp/system-ping.js';
-import { fail, reasonOf } from './outcome.js';
+import { fail, failureOf } from './outcome.js';
 import { parseTarget, type ParsedTarget } from './target.js';
 import { tcpConnect } from './tcp.js';
 
@@ -109,7 +109,7 @@ function checkRange(name: string, value: number, limit: Limit): number {
  * ```ts
  * const probe = createProbe();
  * const r = await probe.send({ uplink, target: 'tcp:192.0.2.10:443', timeoutMs: 1000, path: 'uplink' });
- * if (!r.ok) console.log(r.error); // "timeout", "ENETDOWN: wan2 has no carrier", "http 503"…
+ * if (!r.ok) console.log(r.reason, r.detail); // "link-down", "ENETDOWN: wan2 has no carrier"
  * ```
  */
 export class WanwatchProbe implements Probe {
@@ -201,13 +201,13 @@ export class WanwatchProbe implements Probe {
   /** Probes one target. Never rejects. */
   async send(request: ProbeRequest): Promise<ProbeResult> {
     try {
-      if (this.closed) return fail('closed');
+      if (this.closed) return fail('aborted', 'closed');
       if (request.signal?.aborted) return fail('aborted');
       const target = this.parse(request.target);
-      if (typeof target === 'string') return fail(target);
+      if (typeof target === 'string') return fail('error', target);
       return await this.dispatch(request, target);
     } catch (err) {
-      return fail(reasonOf(err));
+      return failureOf(err);
     }
   }
 
@@ -227,7 +227,7 @@ export class WanwatchProbe implements Probe {
 
   private async dispatch(request: ProbeRequest, target: ParsedTarget): Promise<ProbeResult> {
     const { timeoutMs, signal } = request;
-    if (!(timeoutMs > 0)) return fail(`invalid timeout ${timeoutMs}`);
+    if (!(timeoutMs > 0)) return fail('error', `invalid timeout ${timeoutMs}`);
     if (this.bsd) await this.firstLinkRead(request);
     switch (target.kind) {
       case 'icmp': {
@@ -247,7 +247,7 @@ export class WanwatchProbe implements Probe {
       case 'http': {
         const host = target.url.hostname.replace(/^\[(.*)\]$/, '$1');
         const address = isIP(host) ? host : await this.resolveName(host);
-        if (address === null) return fail(`dns: cannot resolve ${host}`);
+        if (address === null) return fail('error', `dns: cannot resolve ${host}`);
         const e = egress(request, address, this.links, true, this.options.resolveGateway);
         if (isResult(e)) return e;
         return this.guard.run(e.device, () => httpGet(e, target, timeoutMs, this.options.http ?? {}, signal));
@@ -279,7 +279,7 @@ export class WanwatchProbe implements Probe {
     if (this.system === 'freebsd')
       return freebsdPing(e, timeoutMs, this.shape, this.options.freebsd?.pingCommand ?? FREEBSD_PING, signal);
     if (backend === 'system-ping') return systemPing(e, timeoutMs, this.shape, signal);
-    if (!this.native) return fail('native ICMP unavailable');
+    if (!this.native) return fail('error', 'native ICMP unavailable');
     const result = await this.native.ping(e, timeoutMs, signal);
     // A failure may mean the device changed under us: read it afresh next time.
     if (!result.ok && e.device) this.links.invalidate(e.device);

@@ -7,7 +7,7 @@
 import { connect } from 'node:net';
 import type { ProbeResult } from '@wanwatch/core';
 import type { Egress } from './egress.js';
-import { fail, ok, reasonOf, settleOnce } from './outcome.js';
+import { failureOf, ok, settleOnce } from './outcome.js';
 
 /** Connects to `egress.address:port` and closes at once. Never rejects. */
 export function tcpConnect(
@@ -25,7 +25,7 @@ export function tcpConnect(
       ...(egress.source ? { localAddress: egress.source } : {}),
     });
     socket.once('connect', () => settle(ok(performance.now() - start)));
-    socket.once('error', (err) => settle(fail(reasonOf(err))));
+    socket.once('error', (err) => settle(failureOf(err)));
     return () => socket.destroy();
   });
 }

@@ -105,28 +105,37 @@ describe('FreeBSD ping', () => {
       '1 packets transmitted, 0 packets received, 100.0% packet loss',
       '',
     ].join('\n');
-    assert.deepEqual(readFreebsdPing(2, silent, '', 1000), { ok: false, error: 'timeout' });
+    assert.deepEqual(readFreebsdPing(2, silent, '', 1000), { ok: false, reason: 'timeout', detail: 'timeout' });
     const unreachable = silent.replace('\n\n', '\n92 bytes from 192.0.2.2: Destination Host Unreachable\n\n');
     assert.deepEqual(readFreebsdPing(2, unreachable, '', 3), {
       ok: false,
-      error: 'EHOSTUNREACH: destination unreachable',
+      reason: 'unreachable',
+      detail: 'EHOSTUNREACH: destination unreachable',
     });
     assert.deepEqual(readFreebsdPing(2, silent, 'ping: sendto: Network is down\n', 1000), {
       ok: false,
-      error: 'ENETDOWN',
+      reason: 'link-down',
+      detail: 'ENETDOWN',
     });
     assert.deepEqual(readFreebsdPing(1, '', "ping: bind: Can't assign requested address\n", 1), {
       ok: false,
-      error: 'EADDRNOTAVAIL',
+      reason: 'error',
+      detail: 'EADDRNOTAVAIL',
     });
     assert.deepEqual(readFreebsdPing(1, '', 'ping: connect: Network is unreachable\n', 1), {
       ok: false,
-      error: 'ENETUNREACH',
+      reason: 'unreachable',
+      detail: 'ENETUNREACH',
     });
-    assert.deepEqual(readFreebsdPing(2, silent, 'ping: sendto: Host is down\n', 1), { ok: false, error: 'EHOSTDOWN' });
+    assert.deepEqual(readFreebsdPing(2, silent, 'ping: sendto: Host is down\n', 1), {
+      ok: false,
+      reason: 'unreachable',
+      detail: 'EHOSTDOWN',
+    });
     assert.deepEqual(readFreebsdPing(64, '', "ping: invalid timing interval: `x'\n", 1), {
       ok: false,
-      error: "ping: invalid timing interval: `x'",
+      reason: 'error',
+      detail: "ping: invalid timing interval: `x'",
     });
   });
 });

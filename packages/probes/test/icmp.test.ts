@@ -46,11 +46,11 @@ describe('ICMP probes in the lab (native backend)', function () {
       let fault = await lab.faults.upstreamBlackhole(2);
       let [wan1, wan2] = await probeBoth();
       assert.equal(wan1!.ok, true, 'default uplink works');
-      assert.deepEqual(wan2, { ok: false, error: 'timeout' });
+      assert.deepEqual(wan2, { ok: false, reason: 'timeout', detail: 'timeout' });
       await fault.clear();
       fault = await lab.faults.upstreamBlackhole(1);
       [wan1, wan2] = await probeBoth();
-      assert.deepEqual(wan1, { ok: false, error: 'timeout' });
+      assert.deepEqual(wan1, { ok: false, reason: 'timeout', detail: 'timeout' });
       assert.equal(wan2!.ok, true, 'the non-default uplink works with the default one dead');
     });
   }
@@ -58,7 +58,11 @@ describe('ICMP probes in the lab (native backend)', function () {
   it("follows the main routing table for path 'default', and does not bind to the uplink's device", async () => {
     await lab.faults.upstreamBlackhole(1);
     const viaDefault = { target: t4[0]!, uplink: uplinkOf(lab, 2), path: 'default' as const, timeoutMs: 300 };
-    assert.deepEqual(await host.send(viaDefault), { ok: false, error: 'timeout' }, 'wan1 carries the default route');
+    assert.deepEqual(
+      await host.send(viaDefault),
+      { ok: false, reason: 'timeout', detail: 'timeout' },
+      'wan1 carries the default route',
+    );
     await lab.setDefaultUplink(2);
     try {
       assert.equal((await host.send(viaDefault)).ok, true);
@@ -77,7 +81,7 @@ describe('ICMP probes in the lab (native backend)', function () {
       results.map((r) => r.ok),
       [true, false, true],
     );
-    assert.deepEqual(results[1], { ok: false, error: 'timeout' });
+    assert.deepEqual(results[1], { ok: false, reason: 'timeout', detail: 'timeout' });
     assert.ok(took >= 380 && took < 1000, `round took ${took} ms`);
   });
 
@@ -95,7 +99,7 @@ describe('ICMP probes in the lab (native backend)', function () {
     }
     const loss = lossOf(results);
     assert.ok(Math.abs(loss - 0.3) <= 0.04, `measured ${(loss * 100).toFixed(1)} % loss`);
-    assert.ok(results.every((r) => r.ok || r.error === 'timeout'));
+    assert.ok(results.every((r) => r.ok || r.detail === 'timeout'));
   });
 
   it('sees injected latency and jitter in the RTT of that uplink only', async () => {
@@ -114,7 +118,7 @@ describe('ICMP probes in the lab (native backend)', function () {
     const down = await host.until(s, false, 20, 2000);
     // In flight when the carrier went ("lost carrier") or sent after ("has no carrier"): never a timeout.
     assert.equal(down.result.ok, false);
-    assert.match(!down.result.ok ? down.result.error : '', /^ENETDOWN: wan2 (lost|has no) carrier$/);
+    assert.match(!down.result.ok ? down.result.detail : '', /^ENETDOWN: wan2 (lost|has no) carrier$/);
     assert.ok(down.elapsedMs < 1000, `carrier loss seen after ${down.elapsedMs} ms, not at the 1 s timeout`);
     await fault.clear();
     const up = await host.until(s, true, 20, 3000);
@@ -131,7 +135,7 @@ describe('ICMP probes in the lab (native backend)', function () {
     try {
       const gone = await host.send(s);
       assert.equal(gone.ok, false);
-      assert.match(!gone.ok ? gone.error : '', /^ENODEV/);
+      assert.match(!gone.ok ? gone.detail : '', /^ENODEV/);
     } finally {
       await lab.restoreUplinkDevice(2);
     }
@@ -147,7 +151,7 @@ describe('ICMP probes in the lab (native backend)', function () {
     try {
       const start = performance.now();
       const r = await host.send({ target: t4[0]!, uplink, path: 'default', timeoutMs: 2000 });
-      assert.deepEqual(r, { ok: false, error: 'ENETUNREACH' });
+      assert.deepEqual(r, { ok: false, reason: 'unreachable', detail: 'ENETUNREACH' });
       assert.ok(performance.now() - start < 1000, 'long before the 2 s timeout');
     } finally {
       await lab.setDefaultUplink(1);
@@ -158,7 +162,8 @@ describe('ICMP probes in the lab (native backend)', function () {
       const r = await host.send({ target: '203.0.113.10', uplink, timeoutMs: 2000 });
       assert.deepEqual(r, {
         ok: false,
-        error: `EHOSTUNREACH: destination unreachable (from ${lab.uplink(2).gateway4})`,
+        reason: 'unreachable',
+        detail: `EHOSTUNREACH: destination unreachable (from ${lab.uplink(2).gateway4})`,
       });
     } finally {
       await ipIn(isp, ['-4', 'route', 'del', 'unreachable', '203.0.113.0/24']);
@@ -169,7 +174,11 @@ describe('ICMP probes in the lab (native backend)', function () {
     const ttl1 = await ProbeHost.start(lab, { icmp: { ttl: 1 } });
     try {
       const r = await ttl1.send({ target: t4[0]!, uplink: uplinkOf(lab, 2) });
-      assert.deepEqual(r, { ok: false, error: `ttl exceeded (from ${lab.uplink(2).gateway4})` });
+      assert.deepEqual(r, {
+        ok: false,
+        reason: 'unreachable',
+        detail: `ttl exceeded (from ${lab.uplink(2).gateway4})`,
+      });
     } finally {
       await ttl1.stop();
     }

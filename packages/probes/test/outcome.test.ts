@@ -14,7 +14,7 @@ describe('settleOnce', () => {
     const result = settleOnce(1000, undefined, (settle) => {
       setTimeout(() => {
         settle({ ok: true, rttMs: 12 });
-        settle({ ok: false, error: 'late' });
+        settle({ ok: false, reason: 'error', detail: 'late' });
       }, 10);
       return cleanup;
     });
@@ -27,11 +27,11 @@ describe('settleOnce', () => {
     const cleanup = sinon.spy();
     const timedOut = settleOnce(300, undefined, () => cleanup);
     await clock.tickAsync(300);
-    assert.deepEqual(await timedOut, { ok: false, error: 'timeout' });
+    assert.deepEqual(await timedOut, { ok: false, reason: 'timeout', detail: 'timeout' });
     const controller = new AbortController();
     const aborted = settleOnce(300, controller.signal, () => cleanup);
     controller.abort();
-    assert.deepEqual(await aborted, { ok: false, error: 'aborted' });
+    assert.deepEqual(await aborted, { ok: false, reason: 'aborted', detail: 'aborted' });
     assert.equal(cleanup.callCount, 2);
   });
 
@@ -42,10 +42,10 @@ describe('settleOnce', () => {
     assert.equal(thrown.ok, false);
     const cleanup = sinon.spy();
     const early = await settleOnce(300, undefined, (settle) => {
-      settle({ ok: false, error: 'ENETUNREACH' });
+      settle({ ok: false, reason: 'unreachable', detail: 'ENETUNREACH' });
       return cleanup;
     });
-    assert.deepEqual(early, { ok: false, error: 'ENETUNREACH' });
+    assert.deepEqual(early, { ok: false, reason: 'unreachable', detail: 'ENETUNREACH' });
     assert.equal(cleanup.callCount, 1);
     assert.equal(clock.countTimers(), 0, 'no timer left behind');
   });

@@ -49,7 +49,11 @@ describe('TCP, HTTP(S) and DNS probes in the lab', function () {
         if (good.ok) assert.ok(good.rttMs > 0 && good.rttMs < 200, `rtt ${good.rttMs}`);
         await deadDefault.clear();
         await lab.faults.upstreamBlackhole(2);
-        assert.deepEqual(await host.send({ target, uplink, timeoutMs: 300 }), { ok: false, error: 'timeout' });
+        assert.deepEqual(await host.send({ target, uplink, timeoutMs: 300 }), {
+          ok: false,
+          reason: 'timeout',
+          detail: 'timeout',
+        });
         assert.equal((await host.send({ target, uplink: uplinkOf(lab, 1, family), timeoutMs: 1000 })).ok, true);
       });
     }
@@ -57,18 +61,23 @@ describe('TCP, HTTP(S) and DNS probes in the lab', function () {
 
   it('tcp: a closed port is a failure with the reason', async () => {
     const r = await host.send({ target: `tcp:${lab4(10)}:9`, uplink: uplinkOf(lab, 2) });
-    assert.deepEqual(r, { ok: false, error: 'ECONNREFUSED' });
+    assert.deepEqual(r, { ok: false, reason: 'refused', detail: 'ECONNREFUSED' });
   });
 
   it('http: checks the status and, when asked, the body', async () => {
     const uplink = uplinkOf(lab, 2);
     const send = (target: string) => host.send({ target, uplink, timeoutMs: 1000 });
-    assert.deepEqual(await send(`http://${SERVICES.v4}/status/503`), { ok: false, error: 'http 503' });
+    assert.deepEqual(await send(`http://${SERVICES.v4}/status/503`), {
+      ok: false,
+      reason: 'refused',
+      detail: 'http 503',
+    });
     assert.equal((await send(`http://${SERVICES.v4}/status/503#status=500-599`)).ok, true);
     assert.equal((await send(`http://${SERVICES.v4}/#match=lab%20ok`)).ok, true);
     assert.deepEqual(await send(`http://${SERVICES.v4}/#match=captive`), {
       ok: false,
-      error: 'http body mismatch: no "captive"',
+      reason: 'refused',
+      detail: 'http body mismatch: no "captive"',
     });
   });
 
@@ -77,7 +86,7 @@ describe('TCP, HTTP(S) and DNS probes in the lab', function () {
     try {
       const r = await untrusting.send({ target: `https://${SERVICES.v4}/`, uplink: uplinkOf(lab, 2), timeoutMs: 1000 });
       assert.equal(r.ok, false);
-      assert.match(!r.ok ? r.error : '', /SELF_SIGNED|self.signed/i);
+      assert.match(!r.ok ? r.detail : '', /SELF_SIGNED|self.signed/i);
     } finally {
       await untrusting.stop();
     }
@@ -88,7 +97,8 @@ describe('TCP, HTTP(S) and DNS probes in the lab', function () {
     assert.equal((await host.send({ target: `dns:${SERVICES.dns4}:nx.example.org`, uplink })).ok, true);
     assert.deepEqual(await host.send({ target: `dns:${SERVICES.dns4}:servfail.example.org`, uplink }), {
       ok: false,
-      error: 'dns SERVFAIL',
+      reason: 'refused',
+      detail: 'dns SERVFAIL',
     });
   });
 
@@ -100,14 +110,14 @@ describe('TCP, HTTP(S) and DNS probes in the lab', function () {
       path: 'default',
       timeoutMs: 300,
     });
-    assert.deepEqual(r, { ok: false, error: 'timeout' });
+    assert.deepEqual(r, { ok: false, reason: 'timeout', detail: 'timeout' });
   });
 
   it('fails at once, without waiting for a timeout, when the uplink has no carrier', async () => {
     await lab.faults.carrierLoss(2);
     const start = performance.now();
     const r = await host.send({ target: forms[4].tcp, uplink: uplinkOf(lab, 2), timeoutMs: 2000 });
-    assert.match(!r.ok ? r.error : 'ok', /^ENETDOWN: wan2 (has no|lost) carrier$/);
+    assert.match(!r.ok ? r.detail : 'ok', /^ENETDOWN: wan2 (has no|lost) carrier$/);
     // At once means long before the 2 s timeout; the margin is for a loaded CI machine.
     assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
   });

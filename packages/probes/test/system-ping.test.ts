@@ -44,20 +44,27 @@ describe('system ping backend', function () {
     it('reads the RTT from the summary and names failures', () => {
       const out = 'rtt min/avg/max/mdev = 0.207/0.207/0.207/0.000 ms\n';
       assert.deepEqual(readPing(0, out, '', 5), { ok: true, rttMs: 0.207 });
-      assert.deepEqual(readPing(1, '1 packets transmitted, 0 received', '', 1000), { ok: false, error: 'timeout' });
+      assert.deepEqual(readPing(1, '1 packets transmitted, 0 received', '', 1000), {
+        ok: false,
+        reason: 'timeout',
+        detail: 'timeout',
+      });
       assert.deepEqual(readPing(2, '', 'ping: connect: Network is unreachable\n', 1), {
         ok: false,
-        error: 'ENETUNREACH',
+        reason: 'unreachable',
+        detail: 'ENETUNREACH',
       });
       assert.deepEqual(readPing(2, '', 'ping: SO_BINDTODEVICE wan9: No such device\n', 1), {
         ok: false,
-        error: 'ENODEV',
+        reason: 'link-down',
+        detail: 'ENODEV',
       });
       assert.deepEqual(readPing(2, '', 'ping: 192.0.2.300: Name or service not known\n', 1), {
         ok: false,
-        error: 'ping: 192.0.2.300: Name or service not known',
+        reason: 'error',
+        detail: 'ping: 192.0.2.300: Name or service not known',
       });
-      assert.deepEqual(readPing(2, '', '', 1), { ok: false, error: 'ping: exit 2' });
+      assert.deepEqual(readPing(2, '', '', 1), { ok: false, reason: 'error', detail: 'ping: exit 2' });
     });
   });
 
@@ -98,7 +105,8 @@ describe('system ping backend', function () {
         await lab.faults.upstreamBlackhole(2);
         assert.deepEqual(await host.send({ target: targets[0]!, uplink, timeoutMs: 300 }), {
           ok: false,
-          error: 'timeout',
+          reason: 'timeout',
+          detail: 'timeout',
         });
         assert.equal((await host.send({ target: targets[0]!, uplink: uplinkOf(lab, 1, family) })).ok, true);
       });
@@ -109,7 +117,7 @@ describe('system ping backend', function () {
       const start = performance.now();
       const r = await host.send({ target: lab.targets4(1)[0]!, uplink: uplinkOf(lab, 2), timeoutMs: 2000 });
       // "lost carrier" when the device state was still cached as up and the ping was already running.
-      assert.match(!r.ok ? r.error : 'ok', /^ENETDOWN: wan2 (has no|lost) carrier$/);
+      assert.match(!r.ok ? r.detail : 'ok', /^ENETDOWN: wan2 (has no|lost) carrier$/);
       // At once means long before the 2 s timeout; the margin is for a loaded CI machine.
       assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
     });

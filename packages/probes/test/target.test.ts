@@ -85,13 +85,14 @@ describe('probe results without a network', () => {
   it('never rejects: a bad target is a failed result with the reason', async () => {
     const r = await probe.send({ uplink, target: 'tcp:nowhere', timeoutMs: 100, path: 'uplink' });
     assert.equal(r.ok, false);
-    assert.match(!r.ok ? r.error : '', /^invalid target/);
+    assert.match(!r.ok ? r.detail : '', /^invalid target/);
   });
 
   it('fails at once for a device that does not exist, an invalid one, or a missing gateway', async () => {
     assert.deepEqual(await probe.send({ uplink, target: '192.0.2.10', timeoutMs: 100, path: 'uplink' }), {
       ok: false,
-      error: 'ENODEV: wan-x does not exist',
+      reason: 'link-down',
+      detail: 'ENODEV: wan-x does not exist',
     });
     assert.deepEqual(
       await probe.send({
@@ -100,7 +101,7 @@ describe('probe results without a network', () => {
         timeoutMs: 100,
         path: 'uplink',
       }),
-      { ok: false, error: 'invalid interface name "../x"' },
+      { ok: false, reason: 'error', detail: 'invalid interface name "../x"' },
     );
     const r = await probe.send({
       uplink: { ...uplink, gateway: 'auto' },
@@ -109,7 +110,7 @@ describe('probe results without a network', () => {
       path: 'uplink',
     });
     assert.equal(r.ok, false);
-    assert.match(!r.ok ? r.error : '', /^no gateway/);
+    assert.match(!r.ok ? r.detail : '', /^no gateway/);
   });
 
   it('asks the resolver for an auto gateway, by family, and gives a link-local one its device as zone', async () => {
@@ -125,13 +126,17 @@ describe('probe results without a network', () => {
     try {
       const auto = { ...uplink, gateway: 'auto', gateway6: 'auto' };
       const v4 = await resolving.send({ uplink: auto, target: 'gateway', timeoutMs: 100, path: 'uplink' });
-      assert.deepEqual(v4, { ok: false, error: 'no gateway: uplink wan has no gateway address to probe' });
+      assert.deepEqual(v4, {
+        ok: false,
+        reason: 'error',
+        detail: 'no gateway: uplink wan has no gateway address to probe',
+      });
       // The device does not exist, so the probe fails there, after resolving the gateway.
       const v6 = await resolving.send({ uplink: auto, target: 'gateway6', timeoutMs: 100, path: 'uplink' });
-      assert.deepEqual(v6, { ok: false, error: 'ENODEV: wan-x does not exist' });
+      assert.deepEqual(v6, { ok: false, reason: 'link-down', detail: 'ENODEV: wan-x does not exist' });
       assert.deepEqual(asked, ['wan/4', 'wan/6']);
       const fixed = await resolving.send({ uplink, target: 'gateway', timeoutMs: 100, path: 'uplink' });
-      assert.deepEqual(fixed, { ok: false, error: 'ENODEV: wan-x does not exist' });
+      assert.deepEqual(fixed, { ok: false, reason: 'link-down', detail: 'ENODEV: wan-x does not exist' });
       assert.deepEqual(asked, ['wan/4', 'wan/6'], 'a configured gateway is not looked up');
     } finally {
       await resolving.close();
@@ -146,7 +151,7 @@ describe('probe results without a network', () => {
       path: 'uplink',
       signal: AbortSignal.abort(),
     });
-    assert.deepEqual(r, { ok: false, error: 'aborted' });
+    assert.deepEqual(r, { ok: false, reason: 'aborted', detail: 'aborted' });
   });
 
   it('refuses out-of-range options when created', () => {

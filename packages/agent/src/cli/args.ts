@@ -84,7 +84,7 @@ control (talk to the running agent; -s SOCKET or -c FILE picks the socket)
   failback                         return to the best better uplink now
   hold UPLINK                      prefer UPLINK above every priority until released
   forbid UPLINK                    never use UPLINK until released
-  release [UPLINK]                 release UPLINK's hold or ban, or every one
+  release [UPLINK]                 release UPLINK's hold or forbid, or every one
   history [--since 24h] [--limit N] [--json]   what happened (read from the state directory when the agent is down)
   reload                           reload the config (as SIGHUP does)
 

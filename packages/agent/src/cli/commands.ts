@@ -151,7 +151,7 @@ export async function release(p: Parsed): Promise<number> {
   expect(p, ['config', 'socket'], { min: 0, max: 1, names: '[UPLINK]' });
   const uplink = p.positionals[0];
   await call(p, 'release', uplink === undefined ? {} : { uplink });
-  out(uplink === undefined ? 'every hold and ban released' : `${uplink} released`);
+  out(uplink === undefined ? 'every hold and forbid released' : `${uplink} released`);
   return EXIT.ok;
 }
 

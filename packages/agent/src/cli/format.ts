@@ -33,10 +33,10 @@ export function formatStatus(st: StatusResult): string[] {
   const rows = [['UPLINK', 'PRIO', 'STATE', 'ACTIVE', 'RTT', 'LOSS', 'JITTER', 'PENALTY', 'NOTES']];
   for (const u of st.uplinks) {
     const notes = [
-      u.pinned ? 'held' : '',
+      u.held ? 'held' : '',
       u.forbidden ? 'forbidden' : '',
       u.suppressed ? `suppressed${u.reuseAt ? ` ${span(u.reuseAt - st.at)}` : ''}` : '',
-      u.blockedUntil ? `backed off ${span(u.blockedUntil - st.at)}` : '',
+      u.backedOffUntil ? `backed off ${span(u.backedOffUntil - st.at)}` : '',
       u.broken ? `broken (${u.broken})` : '',
       u.carrier === 'down' ? 'no carrier' : '',
       !u.probing ? 'not probed' : '',

@@ -31,7 +31,7 @@ function scalar(kind: unknown, value: unknown): unknown {
  *
  * @example
  * ```ts
- * convert(CONFIG_SCHEMA.properties.probe, { interval: '1s', spread: '10%' }); // → { intervalMs: 1000, jitterPct: 10 }
+ * convert(CONFIG_SCHEMA.properties.probe, { interval: '1s', spread: '10%' }); // → { intervalMs: 1000, spreadPct: 10 }
  * ```
  */
 export function convert(schema: Schema | undefined, value: unknown): unknown {

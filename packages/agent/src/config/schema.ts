@@ -121,9 +121,9 @@ function probeSection(d: ProbeSettings | null): Schema {
       limit: P.reliability,
     }),
     spread: percent('random spread of each interval (± this), so uplinks do not probe in lockstep', {
-      default: d?.jitterPct,
-      limit: P.jitterPct,
-      field: 'jitterPct',
+      default: d?.spreadPct,
+      limit: P.spreadPct,
+      field: 'spreadPct',
     }),
   };
   if (d) {

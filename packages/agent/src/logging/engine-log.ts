@@ -57,7 +57,7 @@ export function logEngine(
     const answered = e.results.filter((r) => r.result.ok).length;
     tally.set(e.uplink, { rounds: t.rounds + 1, sent: t.sent + e.results.length, answered: t.answered + answered });
     if (e.level !== 'good') {
-      const failed = e.results.flatMap((r) => (r.result.ok ? [] : [`${r.target} ${r.result.error}`]));
+      const failed = e.results.flatMap((r) => (r.result.ok ? [] : [`${r.target} ${r.result.detail}`]));
       log.debug(
         `${e.uplink}: ${e.level} round, ${answered}/${e.results.length} answered${failed.length ? `; ${failed.join(', ')}` : ''}`,
       );

@@ -54,7 +54,7 @@ const SIMULATED_SCHEMA = section(
       section(
         {
           rtt: duration('mean RTT (default 20ms)', { limit: RTT, field: 'rttMs' }),
-          jitter: duration('RTT spread (default 2ms)', { limit: RTT, field: 'jitterMs' }),
+          jitter: duration('RTT standard deviation (default 2ms)', { limit: RTT, field: 'jitterMs' }),
           loss: percent('random loss (default 0%)', { limit: percentLimit(0, 100), field: 'lossPct' }),
           dead: boolean('upstream blackhole: nothing answers (default false)'),
           carrier: oneOf(['up', 'down'], 'link state (default up)'),

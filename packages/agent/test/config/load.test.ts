@@ -198,7 +198,7 @@ hooks: { pre: relative/script }
       );
       assert.equal(config.settings.probe.intervalMs, 1000);
       assert.equal(config.settings.probe.timeoutMs, 750);
-      assert.equal(config.settings.probe.jitterPct, 10);
+      assert.equal(config.settings.probe.spreadPct, 10);
       assert.deepEqual(config.settings.health.latencyMs, { fail: 1500, recover: 1000 });
       assert.equal(config.settings.failback.delayMs, 120_000);
       assert.equal(config.settings.failback.window, '02:00-05:00');

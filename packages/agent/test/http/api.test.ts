@@ -174,9 +174,9 @@ describe('HTTP API (contract)', function () {
       await agent.call('api/v1/hold', { method: 'POST', json: { uplink: 'lte' }, token: true }),
     );
     assert.equal(held.switched, false);
-    assert.equal((await agent.status()).uplinks[1]!.pinned, true);
+    assert.equal((await agent.status()).uplinks[1]!.held, true);
     await result(await agent.call('api/v1/release', { method: 'POST', token: true }));
-    assert.equal((await agent.status()).uplinks[1]!.pinned, false);
+    assert.equal((await agent.status()).uplinks[1]!.held, false);
     const back = await result<{ switched: boolean; to: string; reason: string }>(
       await agent.call('api/v1/failback', { method: 'POST', token: true }),
     );

@@ -1,98 +1,127 @@
 /**
- * Operator commands. Each runs as an exclusive step (never alongside a switch
- * or a role change) and refuses, with a clear error, what cannot be done.
+ * Operator commands as transitions: each checks what it may do (and throws a
+ * `WanwatchError` saying why not), changes the ledger, and names the switch
+ * to run, if any. The runtime runs them one at a time, never alongside a
+ * switch or a role change.
  */
 import { WanwatchError } from '../errors.js';
-import { compareUplinks, isPreferred } from '../policy/policy.js';
-import type { SwitchOutcome } from '../switch/controller.js';
-import type { Runtime } from './runtime.js';
+import { failbackCandidate, isBackedOff, isPreferred } from '../policy/policy.js';
+import { withForbidden, withHeld, type Ledger } from '../state/ledger.js';
+import { record, save, step, then, type Effect, type Step, type SwitchPlan } from './effects.js';
+import { isUsable, policyInput, stateOf, uplinkNamed, type EngineState } from './state.js';
 
-function requireMaster(rt: Runtime): void {
-  if (rt.phase !== 'running') throw new WanwatchError('E_STOPPED', 'the engine is not running');
-  if (rt.role !== 'master') throw new WanwatchError('E_NOT_MASTER', 'this box is HA backup; act on the master');
+/** What an operator can ask for. */
+export type Command =
+  | { readonly kind: 'failover'; readonly to: string }
+  | { readonly kind: 'failback' }
+  | { readonly kind: 'hold'; readonly uplink: string }
+  | { readonly kind: 'forbid'; readonly uplink: string }
+  | { readonly kind: 'release'; readonly uplink?: string | undefined };
+
+/** A command's step, and the switch it asks for (null: none, or the policy's next verdict moves traffic). */
+export interface CommandStep extends Step {
+  readonly switch: SwitchPlan | null;
 }
 
-function requireAllowed(rt: Runtime, id: string): void {
-  if (rt.ledger.forbidden.has(id))
+/** Throws unless `id` names a configured uplink. */
+export function requireUplink(state: EngineState, id: string): void {
+  if (uplinkNamed(state, id)) return;
+  const known = state.config.uplinks.map((x) => x.id).join(', ');
+  throw new WanwatchError('E_UNKNOWN_UPLINK', `no uplink named "${id}" (known: ${known})`, { uplink: id });
+}
+
+function requireMaster(state: EngineState): void {
+  if (state.phase !== 'running') throw new WanwatchError('E_STOPPED', 'the engine is not running');
+  if (state.role !== 'master') throw new WanwatchError('E_NOT_MASTER', 'this box is HA backup; act on the master');
+}
+
+function requireAllowed(state: EngineState, id: string): void {
+  if (state.ledger.forbidden.includes(id))
     throw new WanwatchError('E_UPLINK_UNUSABLE', `${id} is forbidden; release it first`, { uplink: id });
 }
 
-const usable = (rt: Runtime, id: string) => ['up', 'degraded'].includes(rt.healthOf(id).state);
+const noSwitch = (s: Step): CommandStep => ({ ...s, switch: null });
 
-/** Resolves once no switch or role change is in progress. */
-export async function settle(rt: Runtime): Promise<void> {
-  while (rt.busy) await rt.busy.catch(() => undefined);
+/** The ledger changed by the operator: written down and saved. */
+function overridden(state: EngineState, ledger: Ledger, entry: Effect, now: number): Step {
+  return then(step({ ...state, ledger }, entry), (s) => save(s, now));
 }
 
-export async function failover(rt: Runtime, to: string): Promise<SwitchOutcome | null> {
-  rt.uplink(to);
-  return rt.exclusive(async () => {
-    requireMaster(rt);
-    requireAllowed(rt, to);
-    if (rt.ledger.active === to) return null;
-    const ok = usable(rt, to);
-    if (rt.standbyProbing && !ok)
-      throw new WanwatchError('E_UPLINK_UNUSABLE', `${to} is ${rt.healthOf(to).state}; it must pass its probes first`, {
-        uplink: to,
-      });
-    return rt.switchTo(to, 'manual', !ok, `operator: failover to ${to}`);
-  });
+function failover(state: EngineState, to: string): CommandStep {
+  requireMaster(state);
+  requireAllowed(state, to);
+  if (state.ledger.active === to) return noSwitch(step(state));
+  const usable = isUsable(state, to);
+  if (state.config.standbyProbing && !usable)
+    throw new WanwatchError('E_UPLINK_UNUSABLE', `${to} is ${stateOf(state, to)}; it must pass its probes first`, {
+      uplink: to,
+    });
+  return { ...step(state), switch: { to, reason: 'manual', trial: !usable, detail: `operator: failover to ${to}` } };
 }
 
-export async function failback(rt: Runtime): Promise<SwitchOutcome> {
-  return rt.exclusive(async () => {
-    requireMaster(rt);
-    const input = rt.policyInput(rt.clock.now());
-    const active = input.uplinks.find((u) => u.id === rt.ledger.active);
-    const candidates = input.uplinks.filter(
-      (u) =>
-        u.id !== active?.id &&
-        !u.forbidden &&
-        (rt.standbyProbing ? u.state === 'up' : u.state !== 'down') &&
-        (!active || isPreferred(u, active, input.pinned)),
-    );
-    const target = candidates.sort((a, b) => compareUplinks(a, b, input.pinned))[0];
-    if (!target) {
-      const state = rt.standbyProbing ? 'up' : 'available';
-      throw new WanwatchError('E_UPLINK_UNUSABLE', `no uplink better than ${active?.id ?? 'none'} is ${state}`);
-    }
-    return rt.switchTo(target.id, 'failback', !usable(rt, target.id), `operator: failback to ${target.id}`);
-  });
+/** The uplink the policy would fail back to, ignoring only dampening (and mode, delay and window, which it never sees here). */
+function failback(state: EngineState, now: number): CommandStep {
+  requireMaster(state);
+  const input = policyInput(state, now);
+  const active = input.uplinks.find((u) => u.id === state.ledger.active);
+  const target = failbackCandidate(input, active, 'ignore');
+  if (!target) {
+    const what = state.config.standbyProbing ? 'up' : 'available';
+    const waiting = input.uplinks
+      .filter((u) => !u.forbidden && isBackedOff(u, now) && (!active || isPreferred(u, active, input.held)))
+      .map((u) => `${u.id} is backed off for ${Math.ceil(((u.backedOffUntil ?? now) - now) / 1000)} s`);
+    const why = waiting.length > 0 ? ` (${waiting.join(', ')}; a failover to it forces a switch)` : '';
+    throw new WanwatchError('E_UPLINK_UNUSABLE', `no uplink better than ${active?.id ?? 'none'} is ${what}${why}`);
+  }
+  const plan: SwitchPlan = {
+    to: target.id,
+    reason: 'failback',
+    trial: !isUsable(state, target.id),
+    detail: `operator: failback to ${target.id}`,
+  };
+  return { ...step(state), switch: plan };
 }
 
-export async function hold(rt: Runtime, id: string): Promise<SwitchOutcome | null> {
-  rt.uplink(id);
-  return rt.exclusive(async () => {
-    requireMaster(rt);
-    requireAllowed(rt, id);
-    rt.ledger.pinned = id;
-    rt.journal.record({ type: 'hold', uplink: id, message: `operator holds ${id}` });
-    rt.persist();
-    const ok = usable(rt, id);
-    if (rt.ledger.active === id || (rt.standbyProbing && !ok)) return null;
-    return rt.switchTo(id, 'hold', !ok, `operator holds ${id}`);
-  });
+function hold(state: EngineState, id: string, now: number): CommandStep {
+  requireMaster(state);
+  requireAllowed(state, id);
+  const held = overridden(
+    state,
+    withHeld(state.ledger, id),
+    record({ type: 'hold', uplink: id, message: `operator holds ${id}` }),
+    now,
+  );
+  const usable = isUsable(state, id);
+  if (state.ledger.active === id || (state.config.standbyProbing && !usable)) return noSwitch(held);
+  return { ...held, switch: { to: id, reason: 'hold', trial: !usable, detail: `operator holds ${id}` } };
 }
 
-export async function forbid(rt: Runtime, id: string): Promise<void> {
-  rt.uplink(id);
-  await rt.exclusive(async () => {
-    rt.ledger.forbidden.add(id);
-    if (rt.ledger.pinned === id) rt.ledger.pinned = null;
-    rt.journal.record({ type: 'hold', uplink: id, message: `operator forbids ${id}` });
-    rt.persist();
-  });
-  await settle(rt); // the switch away from it, if any
+function forbid(state: EngineState, id: string, now: number): CommandStep {
+  let ledger = withForbidden(state.ledger, id, true);
+  if (ledger.held === id) ledger = withHeld(ledger, null);
+  const entry = record({ type: 'forbid', uplink: id, message: `operator forbids ${id}` });
+  return noSwitch(overridden(state, ledger, entry, now));
 }
 
-export async function release(rt: Runtime, id?: string): Promise<void> {
-  if (id !== undefined) rt.uplink(id);
-  await rt.exclusive(async () => {
-    if (id === undefined || rt.ledger.pinned === id) rt.ledger.pinned = null;
-    if (id === undefined) rt.ledger.forbidden.clear();
-    else rt.ledger.forbidden.delete(id);
-    rt.journal.record({ type: 'hold', uplink: id, message: `operator released ${id ?? 'all holds'}` });
-    rt.persist();
-  });
-  await settle(rt);
+function release(state: EngineState, id: string | undefined, now: number): CommandStep {
+  let ledger = id === undefined || state.ledger.held === id ? withHeld(state.ledger, null) : state.ledger;
+  ledger = id === undefined ? { ...ledger, forbidden: [] } : withForbidden(ledger, id, false);
+  const entry = record({ type: 'release', uplink: id, message: `operator released ${id ?? 'every hold and forbid'}` });
+  return noSwitch(overridden(state, ledger, entry, now));
+}
+
+/** What `command` does now; throws a `WanwatchError` when it cannot be carried out. */
+export function afterCommand(state: EngineState, command: Command, now: number): CommandStep {
+  switch (command.kind) {
+    case 'failover':
+      return failover(state, command.to);
+    case 'failback':
+      return failback(state, now);
+    case 'hold':
+      return hold(state, command.uplink, now);
+    case 'forbid':
+      return forbid(state, command.uplink, now);
+    case 'release':
+      return release(state, command.uplink, now);
+  }
 }

@@ -1,21 +1,13 @@
 /**
- * Turns the stream of policy verdicts into events an operator wants: a
- * `decision` only when the verdict changes, `failback:pending` when a
- * failback starts waiting (or its due time moves), `failback:cancelled` when
- * it will not happen after all.
+ * After the policy's verdict: the events an operator wants from the stream
+ * of verdicts (a `decision` only when the verdict changes,
+ * `failback:pending` when a failback starts waiting or its due time moves,
+ * `failback:cancelled` when it will not happen after all), then the switch
+ * to run or the time to ask again.
  */
-import type { EngineEvents } from '../events.js';
 import type { Decision, PendingFailback } from '../policy/policy.js';
-import type { UplinkState } from '../uplink.js';
-
-type Emit = <K extends keyof EngineEvents>(event: K, ...args: EngineEvents[K]) => void;
-
-/** What the tracker needs to explain a cancelled failback. */
-export interface DecisionContext {
-  readonly active: string | null;
-  stateOf(uplink: string): UplinkState;
-  isForbidden(uplink: string): boolean;
-}
+import { emit, step, type Effect, type Step } from './effects.js';
+import { stateOf, type EngineState } from './state.js';
 
 const keyOf = (d: Decision | null): string =>
   d === null
@@ -24,35 +16,36 @@ const keyOf = (d: Decision | null): string =>
       ? `switch:${d.to}:${d.reason}`
       : `stay:${d.reason}:${d.pending?.uplink ?? ''}:${d.pending?.waitingFor ?? ''}:${d.pending?.dueAt ?? ''}`;
 
-export class DecisionTracker {
-  /** The last verdict. */
-  last: Decision | null = null;
-  /** The failback the last verdict waits for. */
-  pending: PendingFailback | null = null;
+const moved = (a: PendingFailback | null, b: PendingFailback | null): boolean =>
+  a?.uplink !== b?.uplink || a?.dueAt !== b?.dueAt || a?.waitingFor !== b?.waitingFor;
 
-  constructor(private readonly emit: Emit) {}
+/** Why an awaited failback will not happen. */
+function cancelReason(state: EngineState, uplink: string, decision: Decision): string {
+  if (state.ledger.forbidden.includes(uplink)) return 'forbidden by the operator';
+  const health = stateOf(state, uplink);
+  return health !== 'up' ? `it is ${health} again` : decision.detail;
+}
 
-  publish(decision: Decision, now: number, ctx: DecisionContext): void {
-    if (keyOf(decision) !== keyOf(this.last)) this.emit('decision', { at: now, active: ctx.active, decision });
-    this.last = decision;
-
-    const pending = decision.kind === 'stay' ? decision.pending : null;
-    const before = this.pending;
-    this.pending = pending;
-    const moved =
-      before?.uplink !== pending?.uplink ||
-      before?.dueAt !== pending?.dueAt ||
-      before?.waitingFor !== pending?.waitingFor;
-    if (pending && moved) this.emit('failback:pending', { at: now, ...pending });
-    const returning = decision.kind === 'switch' && decision.to === before?.uplink;
-    if (before && pending?.uplink !== before.uplink && !returning) {
-      const state = ctx.stateOf(before.uplink);
-      const reason = ctx.isForbidden(before.uplink)
-        ? 'forbidden by the operator'
-        : state !== 'up'
-          ? `it is ${state} again`
-          : decision.detail;
-      this.emit('failback:cancelled', { at: now, uplink: before.uplink, reason });
-    }
-  }
+/** The verdict `decision` at `now`: its events, and the switch or the recheck it calls for. */
+export function afterDecision(state: EngineState, decision: Decision, now: number): Step {
+  const effects: Effect[] = [];
+  if (keyOf(decision) !== keyOf(state.decision))
+    effects.push(emit('decision', { at: now, active: state.ledger.active, decision }));
+  const before = state.pending;
+  const pending = decision.kind === 'stay' ? decision.pending : null;
+  if (pending && moved(before, pending)) effects.push(emit('failback:pending', { at: now, ...pending }));
+  const returning = decision.kind === 'switch' && decision.to === before?.uplink;
+  if (before && pending?.uplink !== before.uplink && !returning)
+    effects.push(
+      emit('failback:cancelled', {
+        at: now,
+        uplink: before.uplink,
+        reason: cancelReason(state, before.uplink, decision),
+      }),
+    );
+  if (decision.kind === 'switch') {
+    const { to, reason, trial, detail } = decision;
+    effects.push({ kind: 'recheck', at: null }, { kind: 'switch', plan: { to, reason, trial, detail } });
+  } else effects.push({ kind: 'recheck', at: decision.recheckAt });
+  return step({ ...state, decision, pending }, ...effects);
 }

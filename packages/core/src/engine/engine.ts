@@ -13,13 +13,10 @@ import type { Probe } from '../interfaces/probe.js';
 import type { RoleSource } from '../interfaces/role.js';
 import type { HistoryEntry, HistoryQuery, StateStore } from '../interfaces/store.js';
 import { resolveSettings, type Settings, type SettingsInput } from '../settings.js';
-import { validateUplinks } from '../uplink.js';
 import type { EngineStatus } from '../status.js';
 import type { SwitchOutcome } from '../switch/controller.js';
-import type { Uplink } from '../uplink.js';
-import * as commands from './commands.js';
+import { validateUplinks, type Uplink } from '../uplink.js';
 import { Runtime } from './runtime.js';
-import { statusOf } from './status-of.js';
 
 /** Everything an engine is built from. */
 export interface EngineOptions {
@@ -34,7 +31,7 @@ export interface EngineOptions {
   readonly hooks?: HookRunner | undefined;
   /** Default: always master. */
   readonly roleSource?: RoleSource | undefined;
-  /** Uniform [0, 1) source for interval jitter. Default `Math.random`. */
+  /** Uniform [0, 1) source for the spread of round intervals. Default `Math.random`. */
   readonly random?: (() => number) | undefined;
 }
 
@@ -110,17 +107,17 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Everything the engine knows now; what `wanwatch status` shows. */
   status(): EngineStatus {
-    return statusOf(this.rt);
+    return this.rt.status();
   }
 
   /** History from the store (empty without one). */
   history(query?: HistoryQuery): Promise<HistoryEntry[]> {
-    return this.rt.journal.history(query);
+    return this.rt.history(query);
   }
 
   /** Resolves once no switch or role change is in progress. */
   settle(): Promise<void> {
-    return commands.settle(this.rt);
+    return this.rt.settle();
   }
 
   /**
@@ -131,33 +128,37 @@ export class Engine extends EventEmitter<EngineEvents> {
    * measured and not usable, or when this box is HA backup.
    */
   failover(to: string): Promise<SwitchOutcome | null> {
-    return commands.failover(this.rt, to);
+    return this.rt.command({ kind: 'failover', to });
   }
 
   /**
-   * Fails back now to the best uplink better than the active one, ignoring
-   * the failback mode, delay, window and dampening. Rejects when there is none.
+   * Fails back now to the uplink the policy would fail back to, ignoring the
+   * failback mode, delay, window and dampening; an uplink backed off after a
+   * failed switch or trial waits out its back-off ({@link failover} forces
+   * it). Rejects when there is none.
    */
   failback(): Promise<SwitchOutcome> {
-    return commands.failback(this.rt);
+    return this.rt.command({ kind: 'failback' }) as Promise<SwitchOutcome>;
   }
 
   /**
-   * Pins (holds) `id`: it is preferred above every priority until released,
+   * Holds `id`: it is preferred above every priority until released,
    * and traffic moves to it now if it is usable. Resolves with the switch's
    * outcome, or null when no switch was needed.
    */
   hold(id: string): Promise<SwitchOutcome | null> {
-    return commands.hold(this.rt, id);
+    return this.rt.command({ kind: 'hold', uplink: id });
   }
 
   /** Forbids `id`: never chosen; traffic leaves it now if another uplink is usable. */
-  forbid(id: string): Promise<void> {
-    return commands.forbid(this.rt, id);
+  async forbid(id: string): Promise<void> {
+    await this.rt.command({ kind: 'forbid', uplink: id });
+    await this.rt.settle(); // the switch away from it, if any
   }
 
-  /** Releases the pin or ban of `id`, or every hold when `id` is omitted. */
-  release(id?: string): Promise<void> {
-    return commands.release(this.rt, id);
+  /** Releases the hold or the forbid of `id`, or every hold and forbid when `id` is omitted. */
+  async release(id?: string): Promise<void> {
+    await this.rt.command({ kind: 'release', uplink: id });
+    await this.rt.settle();
   }
 }

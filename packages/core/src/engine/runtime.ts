@@ -1,30 +1,42 @@
 /**
- * The engine's running state and its reactions: probe rounds come in,
- * health changes, the policy is asked, switches run one at a time, HA roles
- * are applied. Internal to the package: `Engine` is the public face, and the
- * operator commands, trials and status in this folder work on this state.
- * It is one file because every reaction here reads and changes the same few
- * fields (the active uplink, the busy switch, the ledger).
+ * The engine's loop. It holds the engine's state record and the parts that
+ * do I/O — the measurements (trackers and probers), the platform (adapter
+ * and role source), the switch controller, the journal, two timers — and
+ * turns every event (a round, a link report, a timer, a command, a role
+ * change) into a call to a pure transition, whose effects it then applies.
+ * Internal: `Engine` is the public face.
+ *
+ * Read it as a table of contents: one round (`onRound`), one decision
+ * (`evaluate`), one switch (`switchTo`), one command (`command`), one role
+ * change (`onRole`), each a call into the file that owns the step.
  */
-import { WanwatchError, describeError } from '../errors.js';
-import type { EngineEvents, SwitchDoneEvent, SwitchFailedEvent } from '../events.js';
-import { UplinkHealth, type RoundResult, type StateChange } from '../health/tracker.js';
-import type { Adapter, RoleContext, SwitchReason } from '../interfaces/adapter.js';
-import { withTimeout, type Clock, type TimerHandle } from '../interfaces/clock.js';
+import { WanwatchError } from '../errors.js';
+import type { EngineEvents } from '../events.js';
+import type { RoundResult } from '../health/tracker.js';
+import type { Adapter } from '../interfaces/adapter.js';
+import type { Clock, TimerHandle } from '../interfaces/clock.js';
 import type { HookRunner } from '../interfaces/hooks.js';
 import type { Probe } from '../interfaces/probe.js';
 import type { Role, RoleSource } from '../interfaces/role.js';
-import type { StateStore } from '../interfaces/store.js';
-import { decide, type PolicyInput } from '../policy/policy.js';
-import { UplinkProber } from '../probe/scheduler.js';
+import type { HistoryEntry, HistoryQuery, StateStore } from '../interfaces/store.js';
+import { decide } from '../policy/policy.js';
 import type { Settings } from '../settings.js';
-import { settingsForUplink } from '../uplink.js';
-import { Ledger } from '../state/ledger.js';
+import { toPersisted } from '../state/ledger.js';
+import type { EngineStatus } from '../status.js';
 import { SwitchController, type SwitchOutcome, type SwitchRequest } from '../switch/controller.js';
 import type { Uplink } from '../uplink.js';
-import { DecisionTracker } from './decisions.js';
+import { afterCommand, requireUplink, type Command } from './commands.js';
+import { afterDecision } from './decisions.js';
+import type { Effect, Step, SwitchPlan } from './effects.js';
 import { Journal } from './journal.js';
-import { Trials, type TrialHost } from './trials.js';
+import * as life from './lifecycle.js';
+import { afterHealth, afterRound } from './measure.js';
+import { Measurements } from './measurements.js';
+import { Platform } from './platform.js';
+import { initialState, isProbed, policyInput, uplinkNamed, type EngineState } from './state.js';
+import { statusOf } from './status-of.js';
+import { afterRediscovery, afterSwitch, afterSwitchFailed, beforeSwitch, switchEnded } from './switching.js';
+import { checkTrial } from './trials.js';
 
 type Emit = <K extends keyof EngineEvents>(event: K, ...args: EngineEvents[K]) => void;
 
@@ -43,306 +55,180 @@ export interface RuntimeParts {
 }
 
 /** @internal */
-export class Runtime implements TrialHost {
-  readonly settings: Settings;
-  readonly uplinks: readonly Uplink[];
-  readonly clock: Clock;
-  readonly adapter: Adapter;
-  readonly emit: Emit;
-  readonly ledger: Ledger;
-  readonly journal: Journal;
-  readonly decisions: DecisionTracker;
-  readonly trials: Trials;
-  readonly health = new Map<string, UplinkHealth>();
-  readonly probers = new Map<string, UplinkProber>();
-  /**
-   * Uplinks to leave when anything else is usable: `path` — their own probes
-   * pass but traffic along the default route did not (until a switch to them
-   * verifies); `trial` — their trial or verification failed while they were
-   * not healthy (forgiven once they prove `up`).
-   */
-  readonly broken = new Map<string, 'path' | 'trial'>();
-  role: Role = 'master';
-  busy: Promise<unknown> | null = null;
-  /** Dark standby: the uplink a switch in progress is leaving; the adapter may be taking it down, so its rounds say nothing. */
-  private leaving: string | null = null;
-  phase: 'new' | 'starting' | 'running' | 'stopped' = 'new';
-  private readonly parts: RuntimeParts;
+export class Runtime {
+  private state: EngineState;
+  private readonly clock: Clock;
+  private readonly measurements: Measurements;
+  private readonly platform: Platform;
+  private readonly journal: Journal;
   private readonly controller: SwitchController;
   private readonly unsubscribe: (() => void)[] = [];
   private recheckTimer: TimerHandle | null = null;
-  private startedAt = 0;
+  private trialTimer: TimerHandle | null = null;
+  /** The switch, command or role change in progress; they run one at a time. */
+  private busy: Promise<unknown> | null = null;
 
-  constructor(parts: RuntimeParts) {
-    this.parts = parts;
-    ({
-      settings: this.settings,
-      uplinks: this.uplinks,
-      clock: this.clock,
-      adapter: this.adapter,
-      emit: this.emit,
-    } = parts);
-    this.ledger = new Ledger(this.settings.dampening);
-    this.journal = new Journal(parts.store, this.clock, (error) =>
-      this.emit('warning', { at: this.clock.now(), error }),
-    );
-    this.decisions = new DecisionTracker(this.emit);
-    this.trials = new Trials(this);
-    const now = this.clock.now();
-    for (const u of this.uplinks) this.health.set(u.id, new UplinkHealth(u, settingsForUplink(this.settings, u), now));
+  constructor(private readonly parts: RuntimeParts) {
+    const { settings, uplinks, adapter, clock } = parts;
+    this.clock = clock;
+    this.measurements = new Measurements(uplinks, settings, clock.now());
+    const config = { settings, uplinks, standbyProbing: adapter.capabilities.standbyProbing };
+    this.state = initialState(config, this.measurements.verdicts());
+    const limitMs = settings.switch.activateTimeoutMs;
+    this.platform = new Platform(adapter, parts.roleSource, uplinks, clock, limitMs, (e) => this.warn(e));
+    // Journal trouble is only told, never written to the journal it could not write.
+    this.journal = new Journal(parts.store, clock, (error) => parts.emit('warning', { at: clock.now(), error }));
     this.controller = new SwitchController({
-      clock: this.clock,
-      adapter: this.adapter,
+      clock,
+      adapter,
       probe: parts.probe,
       hooks: parts.hooks,
-      settings: this.settings,
-      uplinks: this.uplinks,
-      health: (id) => this.healthOf(id),
-      role: () => this.role,
-      onStart: (e) => this.emit('switch:start', e),
+      settings,
+      uplinks,
+      health: (id) => this.measurements.tracker(id),
+      role: () => this.state.role,
+      onStart: (e) => parts.emit('switch:start', e),
       onWarning: (e) => this.warn(e),
     });
   }
 
-  healthOf(id: string): UplinkHealth {
-    const h = this.health.get(id);
-    if (!h) throw new WanwatchError('E_UNKNOWN_UPLINK', `no uplink named "${id}"`, { uplink: id });
-    return h;
+  // ---- the loop: a transition's state, then its effects in order -----------
+
+  private apply(step: Step): void {
+    this.state = step.state;
+    for (const effect of step.effects) this.run(effect);
   }
 
-  uplink(id: string): Uplink {
-    const u = this.uplinks.find((x) => x.id === id);
-    if (u) return u;
-    const known = this.uplinks.map((x) => x.id).join(', ');
-    throw new WanwatchError('E_UNKNOWN_UPLINK', `no uplink named "${id}" (known: ${known})`, { uplink: id });
+  private run(effect: Effect): void {
+    switch (effect.kind) {
+      case 'emit':
+        return (this.parts.emit as (name: keyof EngineEvents, payload: unknown) => void)(
+          effect.event.name,
+          effect.event.payload,
+        );
+      case 'record':
+        return this.journal.record(effect.entry);
+      case 'warn':
+        return this.warn(effect.error);
+      case 'save':
+        return this.journal.save(toPersisted(this.state.ledger));
+      case 'sync-probers':
+        return this.syncProbers();
+      case 'trial-deadline':
+        this.trialTimer = this.rearm(this.trialTimer, effect.at, () => this.afterMeasurement(this.clock.now()));
+        return;
+      case 'recheck':
+        this.recheckTimer = this.rearm(this.recheckTimer, effect.at, () => this.evaluate());
+        return;
+      case 'switch':
+        void this.exclusive(() => this.switchTo(effect.plan));
+        return;
+    }
   }
 
-  get standbyProbing(): boolean {
-    return this.adapter.capabilities.standbyProbing;
+  /** Replaces `timer` with one that calls `fn` at `at` (none for null, or once stopped). */
+  private rearm(timer: TimerHandle | null, at: number | null, fn: () => void): TimerHandle | null {
+    if (timer) this.clock.clearTimeout(timer);
+    if (at === null || this.state.phase === 'stopped') return null;
+    return this.clock.setTimeout(fn, Math.max(0, at - this.clock.now()));
   }
 
+  /** A `warning` event and its history line. */
   warn(error: WanwatchError): void {
-    this.emit('warning', { at: this.clock.now(), error });
+    this.parts.emit('warning', { at: this.clock.now(), error });
     this.journal.record({ type: 'warning', uplink: error.uplink, message: error.message, data: { code: error.code } });
-  }
-
-  persist(): void {
-    this.journal.save(this.ledger.toPersisted(this.clock.now()));
   }
 
   // ---- lifecycle ----------------------------------------------------------
 
   async start(): Promise<void> {
-    if (this.phase !== 'new') throw new WanwatchError('E_STOPPED', 'an engine can be started once');
-    this.phase = 'starting';
-    this.startedAt = this.clock.now();
+    if (this.state.phase !== 'new') throw new WanwatchError('E_STOPPED', 'an engine can be started once');
+    this.apply(life.starting(this.state, this.clock.now()));
     const saved = await this.journal.load();
-    if (saved) this.ledger.restore(saved, new Set(this.health.keys()));
-    // Subscribed before the role is read, so a change while starting is kept and applied once running.
-    const whileStarting: { role: Role | null } = { role: null };
-    const { adapter, roleSource } = this.parts;
-    if (roleSource)
-      this.unsubscribe.push(
-        roleSource.subscribe((r) => (this.phase === 'starting' ? (whileStarting.role = r) : this.onRole(r))),
-      );
-    this.role = await this.readRole();
-    for (const u of this.uplinks) {
-      await this.adapterCall(`preparing probes of ${u.id}`, () => this.adapter.prepareProbing(u), u.id);
-    }
-    if (this.role === 'master') {
-      const found = await this.adapterCall('discovering the active uplink', () => this.adapter.discover(this.uplinks));
-      const kept = found === null ? undefined : this.uplinks.find((u) => u.id === found);
-      if (kept) {
-        this.ledger.setActive(kept.id, this.startedAt, false);
-        if (saved?.active === kept.id && saved.activeSince !== null) this.ledger.activeSince = saved.activeSince;
-        if (adapter.adopt)
-          await this.adapterCall(`adopting ${kept.id}`, (signal) => adapter.adopt!(kept, { signal }), kept.id);
-      } else if (found) {
-        this.warn(new WanwatchError('E_UNKNOWN_UPLINK', `the active route belongs to no configured uplink (${found})`));
-      }
-    } else {
-      await this.adapterCall('entering backup role', (signal) => this.enterRole('backup', signal));
-    }
-    if (adapter.linkEvents) this.unsubscribe.push(adapter.linkEvents((e) => this.onLink(e.uplink, e.carrier)));
+    this.apply(life.restored(this.state, saved));
+    // Followed before the role is read, so that a change while starting is kept and applied once running.
+    let early: Role | null = null;
+    this.follow(this.platform.followRole((r) => (this.state.phase === 'starting' ? (early = r) : this.onRole(r))));
+    this.apply(life.withRole(this.state, await this.platform.role()));
+    for (const u of this.parts.uplinks) await this.platform.prepareProbing(u);
+    if (this.state.role === 'master') {
+      this.apply(life.adopted(this.state, await this.platform.discover('discovering the active uplink'), saved));
+      const kept = this.state.ledger.active;
+      if (kept !== null) await this.platform.adopt(this.uplink(kept));
+    } else await this.platform.enterRole('backup', null);
+    this.follow(this.platform.followLinks((id, carrier) => this.onLink(id, carrier)));
     const deps = { clock: this.clock, probe: this.parts.probe, random: this.parts.random };
-    for (const u of this.uplinks) {
-      this.probers.set(u.id, new UplinkProber(deps, u, this.healthOf(u.id), (r) => this.onRound(u.id, r)));
-    }
-    this.syncProbers();
-    const active = this.ledger.active;
-    this.journal.record({
-      type: 'start',
-      uplink: active ?? undefined,
-      message: `engine started as ${this.role}; active uplink: ${active ?? 'none'}`,
-    });
-    this.persist();
-    this.phase = 'running';
-    if (whileStarting.role !== null) this.onRole(whileStarting.role);
+    this.measurements.createProbers(deps, (id, results) => this.onRound(id, results));
+    this.apply(life.started(this.state, this.clock.now()));
+    if (early !== null) this.onRole(early);
     this.evaluate();
   }
 
-  private async readRole(): Promise<Role> {
-    if (!this.parts.roleSource) return 'master';
-    try {
-      return await this.parts.roleSource.current();
-    } catch (err) {
-      this.warn(new WanwatchError('E_ADAPTER', `role unknown, assuming master: ${describeError(err)}`, { cause: err }));
-      return 'master';
-    }
-  }
-
-  /** Runs an adapter call with the activation time limit; a failure becomes a warning and `null`. */
-  async adapterCall<T>(what: string, call: (signal: AbortSignal) => Promise<T>, uplink?: string): Promise<T | null> {
-    const abort = new AbortController();
-    try {
-      const limit = this.settings.switch.activateTimeoutMs;
-      return await withTimeout(this.clock, call(abort.signal), limit, what, () => abort.abort());
-    } catch (err) {
-      this.warn(new WanwatchError('E_ADAPTER', `${what} failed: ${describeError(err)}`, { uplink, cause: err }));
-      return null;
-    }
+  private follow(off: (() => void) | null): void {
+    if (off) this.unsubscribe.push(off);
   }
 
   async stop(): Promise<void> {
-    if (this.phase === 'stopped') return;
-    const wasRunning = this.phase !== 'new';
-    this.phase = 'stopped';
-    if (this.recheckTimer) this.clock.clearTimeout(this.recheckTimer);
-    this.trials.end();
-    for (const p of this.probers.values()) p.close();
+    if (this.state.phase === 'stopped') return;
+    const wasRunning = this.state.phase !== 'new';
+    this.apply(life.stopping(this.state));
+    this.measurements.close();
     for (const off of this.unsubscribe.splice(0)) off();
-    while (this.busy) await this.busy.catch(() => undefined);
-    if (wasRunning) {
-      this.journal.record({ type: 'stop', message: `engine stopped; routing left on ${this.ledger.active ?? 'none'}` });
-      this.persist();
-    }
-    try {
-      await this.adapter.close();
-      await this.parts.probe.close?.();
-    } catch (err) {
-      this.warn(new WanwatchError('E_ADAPTER', `closing failed: ${describeError(err)}`, { cause: err }));
-    }
-  }
-
-  /** Probes run for every uplink when the platform allows it, else only for the active one. */
-  private syncProbers(): void {
-    if (this.phase === 'stopped') return;
-    for (const [id, prober] of this.probers) {
-      const wanted = this.standbyProbing || (this.role === 'master' && id === this.ledger.active);
-      if (wanted && !prober.active) prober.start();
-      if (!wanted && prober.active) {
-        prober.stop();
-        const change = this.healthOf(id).forget(this.clock.now(), 'not measured while standby (dark standby)');
-        if (change) this.onStateChange(change);
-      }
-    }
+    await this.settle();
+    if (wasRunning) this.apply(life.stopped(this.state, this.clock.now()));
+    await this.platform.close(this.parts.probe);
   }
 
   // ---- measurements -------------------------------------------------------
 
   private onRound(id: string, results: RoundResult[]): void {
-    if (this.phase !== 'running' || id === this.leaving) return;
-    const h = this.healthOf(id);
+    if (this.state.phase !== 'running' || id === this.state.leaving) return;
     const now = this.clock.now();
-    const change = h.recordRound(results, now);
-    this.emit('probe', { at: now, uplink: id, results, level: h.snapshot().lastLevel ?? 'bad', state: h.state });
-    if (change) this.onStateChange(change);
-    this.trials.check();
-    this.evaluate();
-  }
-
-  private onStateChange(change: StateChange): void {
-    if (change.to === 'up' && this.broken.get(change.uplink) === 'trial') this.broken.delete(change.uplink);
-    const metrics = this.healthOf(change.uplink).snapshot().metrics;
-    this.emit('uplink:state', { ...change, metrics });
-    this.journal.record({
-      type: 'state',
-      uplink: change.uplink,
-      message: `${change.uplink}: ${change.from} → ${change.to} (${change.reason})`,
-      data: { from: change.from, to: change.to, ...metrics },
-    });
-    if (change.to !== 'down' || (change.from !== 'up' && change.from !== 'degraded')) return;
-    const p = this.ledger.flap(change.uplink, change.at);
-    if (p.suppressed)
-      this.journal.record({
-        type: 'dampening',
-        uplink: change.uplink,
-        message: `${change.uplink} suppressed by flap dampening (penalty ${Math.round(p.value)})`,
-      });
-    this.persist();
+    const tracker = this.measurements.tracker(id);
+    const measured = this.measurements.measured(id, tracker.recordRound(results, now));
+    this.apply(afterRound(this.state, { ...measured, results, level: tracker.level ?? 'bad' }, now));
+    this.afterMeasurement(now);
   }
 
   private onLink(id: string, carrier: 'up' | 'down'): void {
-    if (this.phase !== 'running' || !this.health.has(id)) return;
-    const change = this.healthOf(id).carrierChanged(carrier, this.clock.now());
-    if (change) this.onStateChange(change);
-    if (carrier === 'up') {
-      const u = this.uplink(id);
-      // A link that comes back (PPPoE redial, cable) may need its probe routes again.
-      void this.adapterCall(`preparing probes of ${id}`, () => this.adapter.prepareProbing(u), id).then(() =>
-        this.probers.get(id)?.kick(),
-      );
-    }
-    this.trials.check();
+    if (this.state.phase !== 'running' || !this.measurements.has(id)) return;
+    const now = this.clock.now();
+    const tracker = this.measurements.tracker(id);
+    this.apply(afterHealth(this.state, this.measurements.measured(id, tracker.carrierChanged(carrier, now)), now));
+    // A link that comes back (PPPoE redial, cable) may need its probe routes again.
+    if (carrier === 'up') void this.platform.prepareProbing(tracker.uplink).then(() => this.measurements.kick(id));
+    this.afterMeasurement(now);
+  }
+
+  /** After anything that may change health: the trial's verdict, then the policy's. */
+  private afterMeasurement(now: number): void {
+    this.apply(checkTrial(this.state, now));
     this.evaluate();
   }
 
-  // ---- deciding -----------------------------------------------------------
-
-  policyInput(now: number): PolicyInput {
-    return {
+  /** Probes what the state wants probed; a dark uplink no longer probed is forgotten. */
+  private syncProbers(): void {
+    if (this.state.phase === 'stopped') return;
+    const now = this.clock.now();
+    this.measurements.sync(
+      (id) => isProbed(this.state, id),
       now,
-      uplinks: this.uplinks.map((u, order) => {
-        const snap = this.healthOf(u.id).snapshot();
-        const p = this.ledger.penalty(u.id, now);
-        return {
-          id: u.id,
-          priority: u.priority,
-          order,
-          state: snap.state,
-          since: snap.since,
-          suppressed: p.suppressed,
-          reuseAt: p.reuseAt,
-          blockedUntil: this.ledger.blockedUntil(u.id, now),
-          forbidden: this.ledger.forbidden.has(u.id),
-          answering: snap.answering,
-          broken: this.broken.has(u.id),
-        };
-      }),
-      active: this.ledger.active,
-      activeSince: this.ledger.activeSince,
-      pinned: this.ledger.pinned,
-      standbyProbing: this.standbyProbing,
-      failback: this.settings.failback,
-      startedAt: this.startedAt,
-      startupGraceMs: this.settings.switch.startupGraceMs,
-      role: this.role,
-    };
+      (forgotten) => this.apply(afterHealth(this.state, forgotten, now)),
+    );
   }
+
+  // ---- deciding and switching ----------------------------------------------
 
   /** Asks the policy and acts on its verdict. Called after every change. */
-  evaluate(): void {
-    if (this.phase !== 'running' || this.busy) return;
+  private evaluate(): void {
+    if (this.state.phase !== 'running' || this.busy) return;
     const now = this.clock.now();
-    const decision = decide(this.policyInput(now));
-    this.decisions.publish(decision, now, {
-      active: this.ledger.active,
-      stateOf: (id) => this.healthOf(id).state,
-      isForbidden: (id) => this.ledger.forbidden.has(id),
-    });
-    if (this.recheckTimer) this.clock.clearTimeout(this.recheckTimer);
-    this.recheckTimer = null;
-    if (decision.kind === 'switch') {
-      void this.exclusive(() => this.switchTo(decision.to, decision.reason, decision.trial, decision.detail));
-    } else if (decision.recheckAt !== null) {
-      this.recheckTimer = this.clock.setTimeout(() => this.evaluate(), Math.max(0, decision.recheckAt - now));
-    }
+    this.apply(afterDecision(this.state, decide(policyInput(this.state, now)), now));
   }
 
-  // ---- switching ----------------------------------------------------------
-
-  /** Runs `work` when no switch or role change is in progress; one at a time. */
-  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+  /** Runs `work` when no switch, command or role change is in progress; one at a time. */
+  private async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    // Checked and claimed in one synchronous stretch: no await between the last check and `busy = run`.
     while (this.busy) await this.busy.catch(() => undefined);
     const run = work();
     this.busy = run;
@@ -354,115 +240,75 @@ export class Runtime implements TrialHost {
     }
   }
 
-  async switchTo(to: string, reason: SwitchReason, trial: boolean, detail: string): Promise<SwitchOutcome> {
-    const previous = this.ledger.active;
-    const request: SwitchRequest = {
-      to: this.uplink(to),
-      from: previous ? this.uplink(previous) : null,
-      reason,
-      trial,
-      detail,
-    };
-    if (!this.standbyProbing && previous !== null && previous !== to) this.leaving = previous;
+  /** Resolves once no switch, command or role change is in progress. */
+  async settle(): Promise<void> {
+    while (this.busy) await this.busy.catch(() => undefined);
+  }
+
+  private async switchTo(plan: SwitchPlan): Promise<SwitchOutcome> {
+    const active = this.state.ledger.active;
+    const request: SwitchRequest = { ...plan, to: this.uplink(plan.to), from: active ? this.uplink(active) : null };
+    this.apply(beforeSwitch(this.state, request));
     try {
       const outcome = await this.controller.run(request);
-      if (outcome.ok) this.switched(request, outcome.event);
-      else await this.switchFailed(request, outcome.event, outcome.activated);
+      if (outcome.ok) this.apply(afterSwitch(this.state, request, outcome.event, this.clock.now()));
+      else {
+        this.apply(afterSwitchFailed(this.state, request, outcome.activated, this.clock.now()));
+        // Whatever the adapter promised, ask the system where the default route is now.
+        const found = await this.platform.discover('re-reading the active uplink');
+        this.apply(afterRediscovery(this.state, request, outcome.event, outcome.activated, found, this.clock.now()));
+      }
       return outcome;
     } finally {
-      this.leaving = null;
+      this.apply(switchEnded(this.state));
     }
   }
 
-  /** Records that traffic now flows through `request.to`. */
-  private moveActive(request: SwitchRequest, now: number): void {
-    const from = request.from?.id ?? null;
-    this.ledger.setActive(request.to.id, now, true);
-    if (!this.standbyProbing && from && this.healthOf(from).state === 'down' && !this.ledger.blockedUntil(from, now)) {
-      // A dark uplink we leave because it died is tried again after the failback delay
-      // (doubling while its trials keep failing; a passed trial or switch clears the count).
-      this.ledger.block(from, now, this.settings.failback.delayMs, this.settings.failback.maxBackoffMs);
-    }
+  private uplink(id: string): Uplink {
+    requireUplink(this.state, id);
+    return uplinkNamed(this.state, id)!;
   }
 
-  private switched(request: SwitchRequest, event: SwitchDoneEvent): void {
-    const now = this.clock.now();
-    const to = request.to.id;
-    const from = request.from?.id ?? null;
-    this.moveActive(request, now);
-    this.broken.delete(to);
-    if (request.trial) this.trials.begin(request, event.id, now);
-    else this.ledger.unblock(to);
-    this.syncProbers();
-    this.emit('switch:done', event);
-    this.journal.record({
-      type: 'switch',
-      uplink: to,
-      message: `switched ${from ?? 'none'} → ${to} (${request.reason}) in ${event.durationMs} ms: ${request.detail}`,
-      data: { from, to, reason: request.reason, trial: request.trial, durationMs: event.durationMs },
+  // ---- operator commands and HA roles ---------------------------------------
+
+  /** Runs an operator command as an exclusive step; resolves with the switch it made, if any. */
+  async command(command: Command): Promise<SwitchOutcome | null> {
+    const named = command.kind === 'failover' ? command.to : command.kind === 'failback' ? undefined : command.uplink;
+    if (named !== undefined) requireUplink(this.state, named);
+    return this.exclusive(async () => {
+      const planned = afterCommand(this.state, command, this.clock.now());
+      this.apply(planned);
+      return planned.switch ? this.switchTo(planned.switch) : null;
     });
-    this.persist();
-  }
-
-  private async switchFailed(request: SwitchRequest, event: SwitchFailedEvent, activated: boolean): Promise<void> {
-    const to = request.to.id;
-    const { failback, switch: sw } = this.settings;
-    const base = request.trial && !this.standbyProbing ? failback.delayMs : sw.retryDelayMs;
-    this.ledger.block(to, this.clock.now(), base, failback.maxBackoffMs);
-    if (activated) {
-      // Own probes pass but the default route does not: the path is broken (a missing NAT
-      // rule, say) until a switch to it verifies. Otherwise the uplink is just unhealthy,
-      // forgiven like a failed trial once it proves up.
-      const ownPass = ['up', 'degraded'].includes(this.healthOf(to).state);
-      this.broken.set(to, ownPass ? 'path' : 'trial');
-    }
-    // Whatever the adapter promised, ask the system where the default route is now.
-    const found = await this.adapterCall('re-reading the active uplink', () => this.adapter.discover(this.uplinks));
-    const holder = found && this.health.has(found) ? found : activated ? to : this.ledger.active;
-    if (holder === to) this.moveActive(request, this.clock.now());
-    else if (holder !== this.ledger.active) {
-      this.warn(new WanwatchError('E_ADAPTER', `after the failed switch the active uplink is ${holder ?? 'none'}`));
-      this.ledger.setActive(holder, this.clock.now(), true);
-    }
-    this.reportFailure({ ...event, active: this.ledger.active });
-    this.syncProbers();
-    this.persist();
-  }
-
-  reportFailure(event: SwitchFailedEvent): void {
-    this.emit('switch:failed', event);
-    this.journal.record({
-      type: 'switch-failed',
-      uplink: event.to,
-      message: `switch ${event.from ?? 'none'} → ${event.to} (${event.reason}) failed at ${event.step}: ${event.error.message}`,
-      data: { from: event.from, to: event.to, reason: event.reason, step: event.step, code: event.error.code },
-    });
-  }
-
-  // ---- HA role --------------------------------------------------------------
-
-  private enterRole(role: Role, signal: AbortSignal): Promise<void> {
-    const active = this.ledger.active;
-    const context: RoleContext = { uplinks: this.uplinks, active: active ? this.uplink(active) : null, signal };
-    const step = role === 'backup' ? this.adapter.enterBackup?.(context) : this.adapter.enterMaster?.(context);
-    return step ?? Promise.resolve();
   }
 
   private onRole(role: Role): void {
-    if (this.phase !== 'running' || role === this.role) return;
-    const previous = this.role;
-    this.role = role;
-    this.emit('role', { at: this.clock.now(), role, previous });
-    this.journal.record({ type: 'role', message: `role ${previous} → ${role}` });
+    if (this.state.phase !== 'running' || role === this.state.role) return;
+    this.apply(life.afterRoleChange(this.state, role, this.clock.now()));
     void this.exclusive(() => this.applyRole(role));
   }
 
   private async applyRole(role: Role): Promise<void> {
-    if (role !== this.role || this.phase !== 'running') return; // superseded while waiting
-    if (role === 'backup') this.trials.end();
-    await this.adapterCall(`entering ${role} role`, (signal) => this.enterRole(role, signal));
-    if (role === 'backup') this.ledger.setActive(null, this.clock.now(), true);
-    this.syncProbers();
-    this.persist();
+    if (role !== this.state.role || this.state.phase !== 'running') return; // superseded while waiting
+    this.apply(life.enteringRole(this.state, role));
+    const active = this.state.ledger.active;
+    await this.platform.enterRole(role, active === null ? null : this.uplink(active));
+    this.apply(life.roleEntered(this.state, role, this.clock.now()));
+  }
+
+  // ---- reading ----------------------------------------------------------------
+
+  status(): EngineStatus {
+    const m = this.measurements;
+    const view = {
+      snapshot: (id: string) => m.snapshot(id),
+      probing: (id: string) => m.probing(id),
+      busy: !!this.busy,
+    };
+    return statusOf(this.state, view, this.clock.now());
+  }
+
+  history(query?: HistoryQuery): Promise<HistoryEntry[]> {
+    return this.journal.history(query);
   }
 }

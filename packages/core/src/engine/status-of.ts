@@ -1,44 +1,57 @@
+/**
+ * The engine's state and its trackers' snapshots as one plain object: what
+ * `engine.status()` returns and `wanwatch status` shows.
+ */
+import type { HealthSnapshot } from '../health/tracker.js';
 import type { EngineStatus, UplinkStatus } from '../status.js';
-import type { Runtime } from './runtime.js';
+import { backedOffUntil, penaltyOf } from '../state/ledger.js';
+import type { EngineState } from './state.js';
+import { trialStatus } from './trials.js';
 
-/** Everything the runtime knows now, as one plain object. */
-export function statusOf(rt: Runtime): EngineStatus {
-  const now = rt.clock.now();
-  const { ledger } = rt;
-  const uplinks: UplinkStatus[] = rt.uplinks.map((u) => {
-    const p = ledger.penalty(u.id, now);
+/** What only the runtime knows: the trackers, the probers, the serial queue. */
+export interface RuntimeView {
+  snapshot(id: string): HealthSnapshot;
+  probing(id: string): boolean;
+  readonly busy: boolean;
+}
+
+/** Everything the engine knows at `now`. */
+export function statusOf(state: EngineState, view: RuntimeView, now: number): EngineStatus {
+  const { ledger, config } = state;
+  const uplinks: UplinkStatus[] = config.uplinks.map((u) => {
+    const p = penaltyOf(ledger, u.id, now, config.settings.dampening);
     return {
-      ...rt.healthOf(u.id).snapshot(),
+      ...view.snapshot(u.id),
       id: u.id,
       priority: u.priority,
       interface: u.interface ?? null,
       gateway: u.gateway ?? null,
       active: ledger.active === u.id,
-      probing: rt.probers.get(u.id)?.active ?? false,
+      probing: view.probing(u.id),
       penalty: Math.round(p.value),
       suppressed: p.suppressed,
       reuseAt: p.reuseAt,
-      blockedUntil: ledger.blockedUntil(u.id, now),
-      broken: rt.broken.get(u.id) ?? null,
-      pinned: ledger.pinned === u.id,
-      forbidden: ledger.forbidden.has(u.id),
+      backedOffUntil: backedOffUntil(ledger, u.id, now),
+      broken: state.broken.get(u.id) ?? null,
+      held: ledger.held === u.id,
+      forbidden: ledger.forbidden.includes(u.id),
     };
   });
-  const pending = rt.decisions.pending;
+  const pending = state.pending;
   return {
     at: now,
-    role: rt.role,
+    role: state.role,
     active: ledger.active,
     activeSince: ledger.activeSince,
     lastSwitchAt: ledger.lastSwitchAt,
-    busy: rt.busy !== null,
-    standbyProbing: rt.standbyProbing,
-    decision: rt.decisions.last,
+    busy: view.busy,
+    standbyProbing: config.standbyProbing,
+    decision: state.decision,
     pendingFailback: pending && {
       ...pending,
       remainingMs: pending.dueAt === null ? null : Math.max(0, pending.dueAt - now),
     },
-    trial: rt.trials.status(),
+    trial: trialStatus(state),
     uplinks,
   };
 }

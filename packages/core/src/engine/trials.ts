@@ -7,103 +7,81 @@
  * returns traffic at once.
  */
 import { WanwatchError } from '../errors.js';
-import type { SwitchFailedEvent } from '../events.js';
-import type { UplinkHealth } from '../health/tracker.js';
-import type { Clock, TimerHandle } from '../interfaces/clock.js';
-import type { Settings } from '../settings.js';
-import type { Ledger } from '../state/ledger.js';
 import type { TrialStatus } from '../status.js';
+import { withBackOff, withoutBackOff } from '../state/ledger.js';
 import type { SwitchRequest } from '../switch/controller.js';
-import type { Journal } from './journal.js';
+import type { UplinkState } from '../uplink.js';
+import { failureReport, record, save, step, then, type Step } from './effects.js';
+import { stateOf, type EngineState, type Trial } from './state.js';
 
-interface Trial {
-  readonly request: SwitchRequest;
-  readonly switchId: number;
-  readonly startedAt: number;
-  readonly deadline: number;
-  /** A failback trial must reach `up`; a failover trial may settle for `degraded`. */
-  readonly requireUp: boolean;
+/** A trial of `request.to` begins with the switch that made it active. */
+export function beginTrial(state: EngineState, request: SwitchRequest, switchId: number, now: number): Step {
+  const deadline = now + state.config.settings.failback.trialWindowMs;
+  const trial: Trial = {
+    uplink: request.to.id,
+    from: request.from?.id ?? null,
+    reason: request.reason,
+    detail: request.detail,
+    switchId,
+    startedAt: now,
+    deadline,
+    requireUp: request.reason === 'failback',
+  };
+  return step({ ...state, trial }, { kind: 'trial-deadline', at: deadline });
 }
 
-/** What trials need from the engine. */
-export interface TrialHost {
-  readonly clock: Clock;
-  readonly settings: Settings;
-  readonly ledger: Ledger;
-  readonly journal: Journal;
-  readonly broken: Map<string, 'path' | 'trial'>;
-  healthOf(id: string): UplinkHealth;
-  reportFailure(event: SwitchFailedEvent): void;
-  persist(): void;
-  evaluate(): void;
+/** No trial any more (it ended, or this box became HA backup). */
+export function endTrial(state: EngineState): Step {
+  return step({ ...state, trial: null }, { kind: 'trial-deadline', at: null });
 }
 
-export class Trials {
-  private trial: Trial | null = null;
-  private timer: TimerHandle | null = null;
-
-  constructor(private readonly host: TrialHost) {}
-
-  /** The trial in progress, for status. */
-  status(): TrialStatus | null {
-    const t = this.trial;
-    return t && { uplink: t.request.to.id, from: t.request.from?.id ?? null, deadline: t.deadline };
+/** Ends the trial when its uplink proved itself, went down, or ran out of time. */
+export function checkTrial(state: EngineState, now: number): Step {
+  const trial = state.trial;
+  if (!trial) return step(state);
+  const id = trial.uplink;
+  const health = stateOf(state, id);
+  if (health === 'up' || (!trial.requireUp && health === 'degraded')) {
+    const passed = endTrial({ ...state, ledger: withoutBackOff(state.ledger, id) });
+    const told = then(passed, (s) =>
+      step(s, record({ type: 'trial', uplink: id, message: `${id} passed its trial (${health})` })),
+    );
+    return then(told, (s) => save(s, now));
   }
+  if (health !== 'down' && now < trial.deadline) return step(state);
+  return then(endTrial(state), (s) => trialFailed(s, trial, health, now));
+}
 
-  begin(request: SwitchRequest, switchId: number, now: number): void {
-    const { clock, settings } = this.host;
-    const deadline = now + settings.failback.trialWindowMs;
-    this.trial = { request, switchId, startedAt: now, deadline, requireUp: request.reason === 'failback' };
-    if (this.timer) clock.clearTimeout(this.timer);
-    this.timer = clock.setTimeout(() => {
-      this.check();
-      this.host.evaluate();
-    }, deadline - now);
-  }
-
-  end(): void {
-    this.trial = null;
-    if (this.timer) this.host.clock.clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  /** Ends the trial when its uplink proved itself, went down, or ran out of time. */
-  check(): void {
-    const trial = this.trial;
-    if (!trial) return;
-    const { clock, ledger, journal, settings } = this.host;
-    const id = trial.request.to.id;
-    const now = clock.now();
-    const state = this.host.healthOf(id).state;
-    if (state === 'up' || (!trial.requireUp && state === 'degraded')) {
-      this.end();
-      ledger.unblock(id);
-      journal.record({ type: 'trial', uplink: id, message: `${id} passed its trial (${state})` });
-      this.host.persist();
-      return;
-    }
-    if (state !== 'down' && now < trial.deadline) return;
-    this.end();
-    ledger.block(id, now, settings.failback.delayMs, settings.failback.maxBackoffMs);
-    if (state !== 'down') this.host.broken.set(id, 'trial');
-    const why =
-      state === 'down'
-        ? 'went down during its trial'
-        : `was not ${trial.requireUp ? 'up' : 'usable'} within the trial window`;
-    const r = trial.request;
-    this.host.reportFailure({
+function trialFailed(state: EngineState, trial: Trial, health: UplinkState, now: number): Step {
+  const id = trial.uplink;
+  const { failback } = state.config.settings;
+  const ledger = withBackOff(state.ledger, id, now, failback.delayMs, failback.maxBackoffMs);
+  const broken = health === 'down' ? state.broken : new Map(state.broken).set(id, 'trial' as const);
+  const why =
+    health === 'down'
+      ? 'went down during its trial'
+      : `was not ${trial.requireUp ? 'up' : 'usable'} within the trial window`;
+  const failed = step(
+    { ...state, ledger, broken },
+    ...failureReport({
       id: trial.switchId,
       at: now,
-      from: r.from?.id ?? null,
+      from: trial.from,
       to: id,
-      reason: r.reason,
+      reason: trial.reason,
       trial: true,
-      detail: r.detail,
+      detail: trial.detail,
       durationMs: now - trial.startedAt,
       step: 'trial',
-      error: new WanwatchError('E_VERIFY_FAILED', `${id} ${why} (${state})`, { uplink: id }),
+      error: new WanwatchError('E_VERIFY_FAILED', `${id} ${why} (${health})`, { uplink: id }),
       active: ledger.active,
-    });
-    this.host.persist();
-  }
+    }),
+  );
+  return then(failed, (s) => save(s, now));
+}
+
+/** The trial in progress, for status. */
+export function trialStatus(state: EngineState): TrialStatus | null {
+  const t = state.trial;
+  return t && { uplink: t.uplink, from: t.from, deadline: t.deadline };
 }

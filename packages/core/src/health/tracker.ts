@@ -1,58 +1,26 @@
 /**
- * The health state machine of one uplink.
+ * The health of one uplink: a window per target, the round levels
+ * (level.ts), the streaks they build and the state machine those drive
+ * (transitions.ts).
  *
  * Targets are pooled. A target that is effectively silent (90 % loss or more
  * over at least half a window) while others answer is left out of the pool
  * until its loss is back within the failure threshold, so one dead or
  * rate-limited-to-death target does not weigh on the uplink.
  *
- * Every round gets a level:
- * - `bad`: the carrier is down, fewer than `reliability` targets answered,
- *   fewer than `reliability` targets are in the pool, or the pool is beyond
- *   a failure threshold;
- * - `good`: the pool is within every recovery threshold;
- * - `fair`: in between (the uplink works, but worse than the recovery level).
- *
- * Pooled loss is lost / sent over the windows of the pooled targets; RTT is
- * the mean of their answers; jitter is the root mean square of their
- * per-target standard deviations (targets at different distances are not
- * jitter). Loss, latency and jitter are judged only once the samples number
- * at least half of `window` (one lost probe of two is not "50 % loss"); a
- * hard outage is still seen at once through the answered count.
- *
- * States change only after a streak of rounds. An outage round (too few
- * answers, or no carrier) is urgent; a round that is bad only for quality is
- * not, and quality-only changes wait a whole window: consecutive windows
- * share all but one round of samples, so a shorter streak would turn one
- * unlucky run of losses (or a link sitting at a threshold) into a switch.
- * - `up`/`degraded` → `down` after `down` outage rounds in a row, or
- *   `window` bad rounds in a row;
- * - `up` → `degraded` after `window` rounds in a row that were not good;
- *   `degraded` → `up` after `window` good rounds;
- * - `down`/`unknown` → `up` after `up` good rounds; `unknown` → `down` like
- *   `up`;
- * - `unknown`, or `down` after an outage, → `degraded` after `up` rounds in
- *   a row that were not bad. An uplink that went down for quality comes back
- *   only within the recovery thresholds (hysteresis: at 30 % loss with the
- *   default 40 %/10 % it stays down instead of cycling);
- * - carrier loss → `down` at once; nothing lifts it before the carrier returns;
- * - a round in which every probe failed with `ENETDOWN` or `ENODEV` (the
- *   probe found the device down or gone) → `down` at once, so carrier loss is
- *   caught even where the adapter reports no link events.
- *
- * When an uplink that went down for an outage (no answers, no carrier)
- * passes its first round, its windows are cleared, so recovery is judged on
- * fresh samples rather than held back by the outage (dpinger's 60 s window
- * needs about 48 s after an outage). After a quality failure the windows are
- * kept: the poor samples are the evidence.
+ * Carrier loss makes the uplink `down` at once, and nothing lifts it before
+ * the carrier returns. When an uplink that went down for an outage (no
+ * answers, no carrier) passes its first round, its windows are cleared, so
+ * recovery is judged on fresh samples rather than held back by the outage
+ * (dpinger's 60 s window needs about 48 s after an outage). After a quality
+ * failure the windows are kept: the poor samples are the evidence.
  */
 import type { ProbeResult } from '../interfaces/probe.js';
-import type { HealthSettings, UplinkSettings } from '../settings.js';
+import type { UplinkSettings } from '../settings.js';
 import type { Uplink, UplinkState } from '../uplink.js';
+import { judgeRound, poolStats, type RoundLevel, type UplinkMetrics } from './level.js';
+import { extendStreaks, NO_STREAKS, stateOf, transitionFrom, type Situation, type Streaks } from './transitions.js';
 import { TargetWindow, type TargetStats } from './window.js';
-
-/** Level of one round, see the module description. */
-export type RoundLevel = 'good' | 'fair' | 'bad';
 
 /** Whether an uplink's rounds are pushing it toward a change (which shortens the round interval). */
 export type HealthPhase = 'steady' | 'failing' | 'recovering';
@@ -67,11 +35,13 @@ export interface StateChange {
   readonly at: number;
 }
 
-/** Pooled measurements of an uplink's targets (see the module description). */
-export interface UplinkMetrics {
-  readonly rttMs: number | null;
-  readonly lossPct: number | null;
-  readonly jitterMs: number | null;
+/** What the engine decides on about an uplink's health (the rest of a {@link HealthSnapshot} is for people). */
+export interface HealthVerdict {
+  readonly state: UplinkState;
+  /** When the current state began. */
+  readonly since: number;
+  /** Not in an outage (fewer than `down` rounds in a row without answers): a `down` uplink may still pass traffic, only badly. */
+  readonly answering: boolean;
 }
 
 /** Statistics of one target, with the timeout the next probe will use. */
@@ -110,44 +80,6 @@ export interface RoundResult {
   readonly result: ProbeResult;
 }
 
-type Level = 'fail' | 'recover';
-
-/** The first threshold `stats` is beyond at `level`, described, or null. */
-function breachOf(stats: UplinkMetrics, h: HealthSettings, level: Level): string | null {
-  const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
-  if (stats.lossPct !== null && stats.lossPct > h.lossPct[level])
-    return `loss ${fmt(stats.lossPct)}% > ${h.lossPct[level]}%`;
-  if (stats.rttMs !== null && stats.rttMs > h.latencyMs[level])
-    return `latency ${fmt(stats.rttMs)} ms > ${h.latencyMs[level]} ms`;
-  if (stats.jitterMs !== null && stats.jitterMs > h.jitterMs[level])
-    return `jitter ${fmt(stats.jitterMs)} ms > ${h.jitterMs[level]} ms`;
-  return null;
-}
-
-/** Pools target windows: loss over all samples, sample-weighted mean RTT, RMS of the standard deviations. */
-export function poolStats(stats: readonly TargetStats[]): UplinkMetrics {
-  let samples = 0;
-  let lost = 0;
-  let answered = 0;
-  let rttSum = 0;
-  let varSum = 0;
-  for (const s of stats) {
-    samples += s.samples;
-    lost += s.lost;
-    const n = s.samples - s.lost;
-    if (n > 0 && s.rttMs !== null) {
-      answered += n;
-      rttSum += s.rttMs * n;
-      varSum += (s.jitterMs ?? 0) ** 2 * n;
-    }
-  }
-  return {
-    lossPct: samples > 0 ? (lost / samples) * 100 : null,
-    rttMs: answered > 0 ? rttSum / answered : null,
-    jitterMs: answered > 0 ? Math.sqrt(varSum / answered) : null,
-  };
-}
-
 interface TargetState {
   readonly window: TargetWindow;
   /** Counted in the pool (not silent). */
@@ -156,27 +88,16 @@ interface TargetState {
 
 /** Loss at or above which a target counts as silent. */
 const SILENT_LOSS_PCT = 90;
-/** Probe errors that mean the uplink's device is down or gone, not just that nothing answered. */
-const LINK_GONE = /^(ENETDOWN|ENODEV)\b/;
 
 /** Health of one uplink: windows per target, streaks and state. */
 export class UplinkHealth {
   private readonly targets = new Map<string, TargetState>();
-  private current: UplinkState;
+  private situation: Situation;
   private stateSince: number;
   private stateReason: string;
   private carrier: 'up' | 'down' | 'unknown' = 'unknown';
   private lastLevel: RoundLevel | null = null;
-  /** Consecutive rounds without enough answers (or without carrier). */
-  private outageStreak = 0;
-  /** The last round's probes all found the device down or gone. */
-  private linkGone = false;
-  /** Why the uplink last went down: decides whether recovery starts from clean windows. */
-  private downCause: 'outage' | 'quality' = 'outage';
-  private bad = 0;
-  private notGood = 0;
-  private ok = 0;
-  private good = 0;
+  private streaks: Streaks = NO_STREAKS;
   private rounds = 0;
 
   constructor(
@@ -186,7 +107,7 @@ export class UplinkHealth {
   ) {
     for (const t of uplink.targets)
       this.targets.set(t, { window: new TargetWindow(settings.health.window), pooled: true });
-    this.current = settings.health.initialState;
+    this.situation = settings.health.initialState === 'down' ? 'down:outage' : 'unknown';
     this.stateSince = now;
     this.stateReason = 'start-up: not yet measured';
   }
@@ -198,7 +119,7 @@ export class UplinkHealth {
 
   /** The current state. */
   get state(): UplinkState {
-    return this.current;
+    return stateOf(this.situation);
   }
 
   /** When the current state began. */
@@ -215,39 +136,51 @@ export class UplinkHealth {
 
   /** Where the uplink is heading; decides the next round interval. */
   phase(): HealthPhase {
-    switch (this.current) {
+    const { bad, good, notBad } = this.streaks;
+    switch (this.state) {
       case 'up':
-        return this.bad > 0 ? 'failing' : 'steady';
+        return bad > 0 ? 'failing' : 'steady';
       case 'degraded':
-        return this.bad > 0 ? 'failing' : this.good > 0 ? 'recovering' : 'steady';
+        return bad > 0 ? 'failing' : good > 0 ? 'recovering' : 'steady';
       case 'down':
-        return this.ok > 0 ? 'recovering' : 'steady';
+        return notBad > 0 ? 'recovering' : 'steady';
       case 'unknown':
-        return this.bad > 0 ? 'failing' : 'recovering';
+        return bad > 0 ? 'failing' : 'recovering';
     }
   }
 
-  /** The round interval for the current phase, before jitter. */
+  /** The round interval for the current phase, before the spread. */
   intervalMs(): number {
     const p = this.settings.probe;
     const phase = this.phase();
     return phase === 'failing' ? p.failureIntervalMs : phase === 'recovering' ? p.recoveryIntervalMs : p.intervalMs;
   }
 
-  /** Folds one round into the windows and the state machine. */
+  /** Folds one round into the windows, the streaks and the state machine. */
   recordRound(results: readonly RoundResult[], now: number): StateChange | null {
     const answered = results.filter((r) => r.result.ok).length;
-    const recovering = this.current === 'down' && this.ok === 0 && this.downCause === 'outage';
-    if (recovering && answered >= this.settings.probe.reliability && this.carrier !== 'down') this.clearWindows();
+    const firstPass = this.situation === 'down:outage' && this.streaks.notBad === 0;
+    if (firstPass && answered >= this.settings.probe.reliability && this.carrier !== 'down') this.clearWindows();
     for (const r of results) this.targets.get(r.target)?.window.push(r.result, now);
     this.poolTargets();
     this.rounds++;
-    const { level, why, outage } = this.levelOf(results, answered);
-    this.linkGone = results.length > 0 && results.every((r) => !r.result.ok && LINK_GONE.test(r.result.error));
+    const { level, why, outage } = judgeRound(
+      {
+        carrier: this.carrier,
+        sent: results.length,
+        answered,
+        failures: results.flatMap((r) => (r.result.ok ? [] : [r.result.detail])),
+        pooled: () => [...this.targets.values()].filter((t) => t.pooled).map((t) => t.window.stats()),
+      },
+      this.settings.health,
+      this.settings.probe.reliability,
+      this.minSamples,
+    );
+    const linkDown = results.length > 0 && results.every((r) => !r.result.ok && r.result.reason === 'link-down');
     this.lastLevel = level;
-    this.outageStreak = outage ? this.outageStreak + 1 : 0;
-    this.bumpStreaks(level);
-    return this.transition(now, why);
+    this.streaks = extendStreaks(this.streaks, { level, outage, linkDown });
+    const next = transitionFrom(this.situation, this.streaks, this.settings.health, why);
+    return next && this.enter(next.to, now, next.reason);
   }
 
   private clearWindows(): void {
@@ -267,73 +200,9 @@ export class UplinkHealth {
     }
   }
 
-  private levelOf(
-    results: readonly RoundResult[],
-    answered: number,
-  ): { level: RoundLevel; why: string; outage: boolean } {
-    const reliability = this.settings.probe.reliability;
-    if (this.carrier === 'down') return { level: 'bad', why: 'carrier down', outage: true };
-    if (answered < reliability) {
-      const errors = [...new Set(results.flatMap((r) => (r.result.ok ? [] : [r.result.error])))];
-      const why = `${answered} of ${results.length} targets answered, ${reliability} needed: ${errors.join(', ')}`;
-      return { level: 'bad', why, outage: true };
-    }
-    const pooled = [...this.targets.values()].filter((t) => t.pooled).map((t) => t.window.stats());
-    if (pooled.length < reliability)
-      return { level: 'bad', why: `${pooled.length} targets answer reliably, ${reliability} needed`, outage: false };
-    if (pooled.reduce((n, t) => n + t.samples, 0) < this.minSamples)
-      return { level: 'good', why: 'probes answered', outage: false };
-    const metrics = poolStats(pooled);
-    const failBreach = breachOf(metrics, this.settings.health, 'fail');
-    if (failBreach) return { level: 'bad', why: `${failBreach} (failure threshold)`, outage: false };
-    const breach = breachOf(metrics, this.settings.health, 'recover');
-    if (breach) return { level: 'fair', why: `${breach} (recovery threshold)`, outage: false };
-    return { level: 'good', why: 'probes answered within the recovery thresholds', outage: false };
-  }
-
-  private bumpStreaks(level: RoundLevel): void {
-    this.bad = level === 'bad' ? this.bad + 1 : 0;
-    this.notGood = level === 'good' ? 0 : this.notGood + 1;
-    this.ok = level === 'bad' ? 0 : this.ok + 1;
-    this.good = level === 'good' ? this.good + 1 : 0;
-  }
-
-  private transition(now: number, why: string): StateChange | null {
-    const { down, up, window } = this.settings.health;
-    const rounds = (n: number) => `${n} round${n === 1 ? '' : 's'}`;
-    const settle = Math.max(down, up, window);
-    const failed = (): StateChange | null => {
-      if (this.linkGone) return this.enter('down', now, `link down: ${why}`, 'outage');
-      if (this.outageStreak >= down)
-        return this.enter('down', now, `${rounds(this.outageStreak)} failed: ${why}`, 'outage');
-      if (this.bad >= settle) return this.enter('down', now, `${rounds(this.bad)} failed: ${why}`, 'quality');
-      return null;
-    };
-    switch (this.current) {
-      case 'up':
-        return (
-          failed() ??
-          (this.notGood >= settle ? this.enter('degraded', now, `${rounds(this.notGood)} below par: ${why}`) : null)
-        );
-      case 'degraded':
-        return failed() ?? (this.good >= settle ? this.enter('up', now, `${rounds(this.good)} good`) : null);
-      case 'unknown':
-      case 'down':
-        if (this.current === 'unknown') {
-          const change = failed();
-          if (change) return change;
-        }
-        if (this.good >= up) return this.enter('up', now, `${rounds(this.good)} good`);
-        if (this.current === 'down' && this.downCause === 'quality') return null;
-        if (this.ok >= up) return this.enter('degraded', now, `${rounds(this.ok)} answered, but ${why}`);
-        return null;
-    }
-  }
-
-  private enter(to: UplinkState, now: number, reason: string, cause: 'outage' | 'quality' = 'outage'): StateChange {
-    if (to === 'down') this.downCause = cause;
-    const change: StateChange = { uplink: this.uplink.id, from: this.current, to, reason, at: now };
-    this.current = to;
+  private enter(to: Situation, now: number, reason: string): StateChange {
+    const change: StateChange = { uplink: this.uplink.id, from: this.state, to: stateOf(to), reason, at: now };
+    this.situation = to;
     this.stateSince = now;
     this.stateReason = reason;
     return change;
@@ -343,13 +212,12 @@ export class UplinkHealth {
   carrierChanged(carrier: 'up' | 'down', now: number): StateChange | null {
     this.carrier = carrier;
     if (carrier === 'up') return null;
-    this.ok = 0;
-    this.good = 0;
-    if (this.current === 'down') {
-      this.downCause = 'outage';
+    this.streaks = { ...this.streaks, notBad: 0, good: 0 };
+    if (this.state === 'down') {
+      this.situation = 'down:outage';
       return null;
     }
-    return this.enter('down', now, 'carrier lost', 'outage');
+    return this.enter('down:outage', now, 'carrier lost');
   }
 
   /**
@@ -357,12 +225,26 @@ export class UplinkHealth {
    * (dark standby after it stopped being active): it becomes `unknown`.
    */
   forget(now: number, reason: string): StateChange | null {
-    this.bad = this.notGood = this.ok = this.good = 0;
+    this.streaks = NO_STREAKS;
     this.lastLevel = null;
-    this.outageStreak = 0;
     this.clearWindows();
-    if (this.current === 'unknown') return null;
+    if (this.situation === 'unknown') return null;
     return this.enter('unknown', now, reason);
+  }
+
+  /** Not in an outage: see {@link HealthVerdict.answering}. */
+  private get answering(): boolean {
+    return this.rounds > 0 && this.carrier !== 'down' && this.streaks.outage < this.settings.health.down;
+  }
+
+  /** The verdict now, without the statistics a snapshot computes. */
+  verdict(): HealthVerdict {
+    return { state: this.state, since: this.stateSince, answering: this.answering };
+  }
+
+  /** Level of the last round, null before the first. */
+  get level(): RoundLevel | null {
+    return this.lastLevel;
   }
 
   /** Everything known now. */
@@ -375,15 +257,15 @@ export class UplinkHealth {
     }));
     const pooled = targets.filter((t) => t.pooled);
     return {
-      state: this.current,
+      state: this.state,
       since: this.stateSince,
       reason: this.stateReason,
       carrier: this.carrier,
-      answering: this.rounds > 0 && this.carrier !== 'down' && this.outageStreak < this.settings.health.down,
+      answering: this.answering,
       phase: this.phase(),
       lastLevel: this.lastLevel,
-      badStreak: this.bad,
-      goodStreak: this.good,
+      badStreak: this.streaks.bad,
+      goodStreak: this.streaks.good,
       rounds: this.rounds,
       metrics: poolStats(pooled.length > 0 ? pooled : targets),
       targets,

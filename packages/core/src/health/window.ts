@@ -1,3 +1,5 @@
+import type { ProbeResult } from '../interfaces/probe.js';
+
 /**
  * The measurements of one target of one uplink.
  *
@@ -48,7 +50,7 @@ export class TargetWindow {
   }
 
   /** Records one probe result at time `at`. */
-  push(result: { ok: true; rttMs: number } | { ok: false; error: string }, at: number): void {
+  push(result: ProbeResult, at: number): void {
     this.ring[this.next] = { ok: result.ok, rttMs: result.ok ? result.rttMs : 0 };
     this.next = (this.next + 1) % this.ring.length;
     this.count = Math.min(this.count + 1, this.ring.length);
@@ -57,7 +59,7 @@ export class TargetWindow {
       this.lastError = null;
       this.updateEstimator(result.rttMs);
     } else {
-      this.lastError = result.error;
+      this.lastError = result.detail;
     }
   }
 

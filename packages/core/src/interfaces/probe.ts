@@ -25,11 +25,37 @@ export interface ProbeRequest {
 }
 
 /**
+ * Why a probe failed, decided once by the probe (which knows its errno codes
+ * and tools); the engine reads this field and never parses the detail.
+ *
+ * - `timeout`: no answer within the timeout;
+ * - `link-down`: the uplink's device is down, has no carrier, or is gone
+ *   (`ENETDOWN`, `ENODEV`, `ENXIO`). A round in which every probe says so
+ *   makes the uplink `down` at once, even without link events;
+ * - `unreachable`: the network reported the target unreachable (no route,
+ *   ICMP unreachable, TTL exceeded);
+ * - `refused`: the target answered, but not as required (connection refused
+ *   or reset, an HTTP status, a DNS error code, a body mismatch);
+ * - `aborted`: the probe was cancelled (the engine is stopping, the probe was closed);
+ * - `error`: anything else (no address to send from, no permission, an
+ *   invalid target, a probe that did not return).
+ */
+export type ProbeFailure = 'timeout' | 'link-down' | 'unreachable' | 'refused' | 'aborted' | 'error';
+
+/**
  * The outcome of one probe. A probe never throws: every failure is a result
- * with `ok: false` and a short reason (`timeout`, `ENETUNREACH`, `http 503`…).
+ * with `ok: false`, its {@link ProbeFailure} `reason`, and a `detail` for the
+ * operator that starts with a short stable token (`timeout`,
+ * `ENETDOWN: wan2 has no carrier`, `http 503`…).
+ *
+ * @example
+ * ```ts
+ * const lost: ProbeResult = { ok: false, reason: 'timeout', detail: 'timeout' };
+ * ```
  */
 export type ProbeResult =
-  { readonly ok: true; readonly rttMs: number } | { readonly ok: false; readonly error: string };
+  | { readonly ok: true; readonly rttMs: number }
+  | { readonly ok: false; readonly reason: ProbeFailure; readonly detail: string };
 
 /**
  * A probe backend (ICMP, TCP, HTTP, DNS, a simulation…).

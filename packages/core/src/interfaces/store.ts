@@ -9,14 +9,21 @@ export interface PenaltyRecord {
 }
 
 /** Per-uplink back-off after failed switches or trials. */
-export interface BlockRecord {
+export interface BackOffRecord {
   /** Consecutive failures. */
   readonly failures: number;
   /** Not tried again before this time (ms since epoch). */
   readonly until: number;
 }
 
-/** What the engine keeps across restarts. */
+/** @deprecated The old name of {@link BackOffRecord}. */
+export type BlockRecord = BackOffRecord;
+
+/**
+ * What the engine keeps across restarts. The field names are the state
+ * file's (schema version 1): `pinned` is the held uplink, `blocks` the
+ * back-offs.
+ */
 export interface PersistedState {
   /** Schema version; a file with another version is treated as unreadable. */
   readonly version: 1;
@@ -26,21 +33,21 @@ export interface PersistedState {
   readonly activeSince: number | null;
   /** When the engine last switched. */
   readonly lastSwitchAt: number | null;
-  /** Operator pin (`hold`). */
+  /** The uplink the operator holds (`hold`). */
   readonly pinned: string | null;
   /** Operator-forbidden uplinks. */
   readonly forbidden: readonly string[];
   /** Dampening penalties by uplink. */
   readonly penalties: Readonly<Record<string, PenaltyRecord>>;
   /** Back-offs by uplink. */
-  readonly blocks: Readonly<Record<string, BlockRecord>>;
+  readonly blocks: Readonly<Record<string, BackOffRecord>>;
 }
 
 /** One line of history. */
 export interface HistoryEntry {
   /** When (ms since epoch). */
   readonly at: number;
-  /** `switch`, `switch-failed`, `state`, `hold`, `role`, `start`… */
+  /** `start`, `stop`, `state`, `dampening`, `switch`, `switch-failed`, `trial`, `hold`, `forbid`, `release`, `role`, `warning`. */
   readonly type: string;
   /** The uplink the entry is about, if any. */
   readonly uplink?: string | undefined;

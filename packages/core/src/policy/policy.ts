@@ -3,7 +3,7 @@
  * the uplink that should be active. It never performs a switch; the engine
  * does, and calls it again after every change.
  *
- * Order of preference among candidates, best first: an operator pin, then
+ * Order of preference among candidates, best first: the uplink the operator holds, then
  * priority (lower first), then position in the configuration.
  *
  * 1. No active uplink (start-up, or after becoming HA master): the best
@@ -12,7 +12,7 @@
  * 2. The active uplink is `down`, forbidden by the operator, or broken (its
  *    path failed verification, or its trial ran out): leave it at once for
  *    the best candidate. Candidates in order: `up`, then `degraded`, then (dark
- *    standby only) not yet measured; dampened uplinks only as a last resort,
+ *    standby only) not yet measured; suppressed uplinks only as a last resort,
  *    and after them a `down` uplink that still answers (poor beats dead). An
  *    uplink backed off after a failed switch waits out its back-off. With no
  *    candidate, keep the current route and say so.
@@ -40,12 +40,12 @@ export interface PolicyUplink {
   readonly state: UplinkState;
   /** When the current state began. */
   readonly since: number;
-  /** Dampened: not chosen until its penalty decays. */
+  /** Suppressed by flap dampening: a last resort until its penalty decays. */
   readonly suppressed: boolean;
   /** When dampening releases it, if suppressed. */
   readonly reuseAt: number | null;
   /** Backed off after a failed switch or trial until this time, if at all. */
-  readonly blockedUntil: number | null;
+  readonly backedOffUntil: number | null;
   /** Forbidden by the operator. */
   readonly forbidden: boolean;
   /** Not in an outage: a `down` uplink that still answers is poor, not dead. */
@@ -61,8 +61,8 @@ export interface PolicyInput {
   readonly active: string | null;
   /** When the active uplink became active. */
   readonly activeSince: number | null;
-  /** The operator's pinned uplink, preferred above every priority. */
-  readonly pinned: string | null;
+  /** The operator's held uplink, preferred above every priority. */
+  readonly held: string | null;
   /** False on dark-standby platforms (see `AdapterCapabilities`). */
   readonly standbyProbing: boolean;
   readonly failback: FailbackSettings;
@@ -111,45 +111,47 @@ export type Decision =
       readonly detail: string;
     };
 
-const isBlocked = (u: PolicyUplink, now: number) => u.blockedUntil !== null && u.blockedUntil > now;
+/** Backed off after a failed switch or trial: not tried again before `backedOffUntil`. */
+export const isBackedOff = (u: PolicyUplink, now: number): boolean =>
+  u.backedOffUntil !== null && u.backedOffUntil > now;
 
-/** What ranks an uplink: pin, priority, configuration order. */
+/** What ranks an uplink: the operator's hold, priority, configuration order. */
 export type Ranked = Pick<PolicyUplink, 'id' | 'priority' | 'order'>;
 
-/** Sort order of preference: pinned first, then lower priority, then configuration order. */
-export function compareUplinks(a: Ranked, b: Ranked, pinned: string | null): number {
-  const pin = (u: Ranked) => (u.id === pinned ? 0 : 1);
-  return pin(a) - pin(b) || a.priority - b.priority || a.order - b.order;
+/** Sort order of preference: held first, then lower priority, then configuration order. */
+export function compareUplinks(a: Ranked, b: Ranked, held: string | null): number {
+  const rank = (u: Ranked) => (u.id === held ? 0 : 1);
+  return rank(a) - rank(b) || a.priority - b.priority || a.order - b.order;
 }
 
-/** Strictly preferred: pinned over not pinned, then lower priority. Configuration order never makes an uplink better. */
-export function isPreferred(a: Ranked, b: Ranked, pinned: string | null): boolean {
-  const pin = (u: Ranked) => (u.id === pinned ? 0 : 1);
-  return pin(a) !== pin(b) ? pin(a) < pin(b) : a.priority < b.priority;
+/** Strictly preferred: held over not held, then lower priority. Configuration order never makes an uplink better. */
+export function isPreferred(a: Ranked, b: Ranked, held: string | null): boolean {
+  const rank = (u: Ranked) => (u.id === held ? 0 : 1);
+  return rank(a) !== rank(b) ? rank(a) < rank(b) : a.priority < b.priority;
 }
 
-function best<T extends Ranked>(list: readonly T[], pinned: string | null): T | undefined {
-  return [...list].sort((a, b) => compareUplinks(a, b, pinned))[0];
+function best<T extends Ranked>(list: readonly T[], held: string | null): T | undefined {
+  return [...list].sort((a, b) => compareUplinks(a, b, held))[0];
 }
 
 /** The best uplink to move to, other than `exclude`, in tiers of preference. */
 function failoverCandidate(input: PolicyInput, exclude: string | null): PolicyUplink | undefined {
-  const { now, pinned } = input;
+  const { now, held } = input;
   const pool = input.uplinks.filter((u) => u.id !== exclude && !u.forbidden);
-  const fresh = pool.filter((u) => !u.suppressed && !isBlocked(u, now));
+  const fresh = pool.filter((u) => !u.suppressed && !isBackedOff(u, now));
   const tiers: PolicyUplink[][] = [
     fresh.filter((u) => u.state === 'up'),
     fresh.filter((u) => u.state === 'degraded'),
     input.standbyProbing ? [] : fresh.filter((u) => u.state === 'unknown'),
-    // Dampened uplinks only as a last resort. A backed-off one is never retried
+    // Suppressed uplinks only as a last resort. A backed-off one is never retried
     // early: its activation just failed, and retrying at once would be a storm.
-    pool.filter((u) => u.state === 'up' && u.suppressed && !isBlocked(u, now)),
-    pool.filter((u) => u.state === 'degraded' && u.suppressed && !isBlocked(u, now)),
+    pool.filter((u) => u.state === 'up' && u.suppressed && !isBackedOff(u, now)),
+    pool.filter((u) => u.state === 'degraded' && u.suppressed && !isBackedOff(u, now)),
     // Down for poor quality still beats an uplink that does not answer at all.
-    pool.filter((u) => u.state === 'down' && u.answering && !isBlocked(u, now)),
+    pool.filter((u) => u.state === 'down' && u.answering && !isBackedOff(u, now)),
   ];
   for (const tier of tiers) {
-    const choice = best(tier, pinned);
+    const choice = best(tier, held);
     if (choice) return choice;
   }
   return undefined;
@@ -159,7 +161,7 @@ function failoverCandidate(input: PolicyInput, exclude: string | null): PolicyUp
 function nextRelease(input: PolicyInput): number | null {
   let at: number | null = null;
   for (const u of input.uplinks) {
-    for (const t of [u.reuseAt, u.blockedUntil]) {
+    for (const t of [u.reuseAt, u.backedOffUntil]) {
       if (t !== null && t > input.now && (at === null || t < at)) at = t;
     }
   }
@@ -191,7 +193,7 @@ function chooseInitial(input: PolicyInput): Decision {
   if (input.standbyProbing) {
     const graceEnds = input.startedAt + input.startupGraceMs;
     const waitingFor = input.uplinks.filter(
-      (u) => u.state === 'unknown' && !u.forbidden && isPreferred(u, choice, input.pinned),
+      (u) => u.state === 'unknown' && !u.forbidden && isPreferred(u, choice, input.held),
     );
     if (waitingFor.length > 0 && input.now < graceEnds)
       return stay(
@@ -234,18 +236,33 @@ function failbackDue(better: PolicyUplink, active: PolicyUplink, input: PolicyIn
   return { uplink: better.id, dueAt: input.now, waitingFor: 'delay' };
 }
 
-function considerFailback(active: PolicyUplink, input: PolicyInput): Decision {
-  const { now, pinned } = input;
-  const eligible = input.uplinks.filter(
+/**
+ * The best uplink to fail back to from `active` (the best of all without
+ * one): preferred over it, not forbidden, not backed off, and `up` (dark
+ * standby: not `down`, it is tried by a trial). Suppressed uplinks are
+ * candidates only with `dampening: 'ignore'`, as for an operator's failback.
+ */
+export function failbackCandidate(
+  input: PolicyInput,
+  active: PolicyUplink | undefined,
+  dampening: 'respect' | 'ignore' = 'respect',
+): PolicyUplink | undefined {
+  const { now, held } = input;
+  const candidates = input.uplinks.filter(
     (u) =>
-      u.id !== active.id &&
+      u.id !== active?.id &&
       !u.forbidden &&
-      !u.suppressed &&
-      !isBlocked(u, now) &&
+      (dampening === 'ignore' || !u.suppressed) &&
+      !isBackedOff(u, now) &&
       (input.standbyProbing ? u.state === 'up' : u.state !== 'down') &&
-      isPreferred(u, active, pinned),
+      (!active || isPreferred(u, active, held)),
   );
-  const better = best(eligible, pinned);
+  return best(candidates, held);
+}
+
+function considerFailback(active: PolicyUplink, input: PolicyInput): Decision {
+  const { now } = input;
+  const better = failbackCandidate(input, active);
   if (!better) return stay(input, 'steady', `${active.id} is the best usable uplink (${active.state})`);
   const what = `${better.id} is better than ${active.id}`;
   if (input.failback.mode === 'disabled') return stay(input, 'failback-disabled', `${what}; failback is disabled`);
@@ -273,7 +290,7 @@ function considerFailback(active: PolicyUplink, input: PolicyInput): Decision {
  *
  * @example
  * ```ts
- * const d = decide({ now, uplinks, active: 'lte', activeSince, pinned: null, standbyProbing: true,
+ * const d = decide({ now, uplinks, active: 'lte', activeSince, held: null, standbyProbing: true,
  *                    failback: settings.failback, startedAt, startupGraceMs: 5000, role: 'master' });
  * if (d.kind === 'switch') console.log(`switch to ${d.to}: ${d.detail}`);
  * ```

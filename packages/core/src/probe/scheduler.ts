@@ -1,7 +1,7 @@
 /**
  * Probe rounds. A round sends one probe to every target of an uplink in
  * parallel and ends when all have answered or timed out. Rounds of one
- * uplink never overlap: the next starts one interval (± jitter) after the
+ * uplink never overlap: the next starts one interval (± its spread) after the
  * previous started, or at once when the previous took longer than that.
  * The interval follows the uplink's phase: `intervalMs` when settled,
  * `failureIntervalMs` while failing, `recoveryIntervalMs` while recovering.
@@ -9,7 +9,7 @@
 import { describeError } from '../errors.js';
 import type { RoundResult, UplinkHealth } from '../health/tracker.js';
 import type { Clock, TimerHandle } from '../interfaces/clock.js';
-import type { Probe, ProbePath, ProbeResult } from '../interfaces/probe.js';
+import type { Probe, ProbeFailure, ProbePath, ProbeResult } from '../interfaces/probe.js';
 import type { Uplink } from '../uplink.js';
 
 /** Extra time a probe gets beyond its own timeout before the engine gives up on it. */
@@ -19,6 +19,22 @@ export const PROBE_GRACE_MS = 1000;
 export interface RoundDeps {
   readonly clock: Clock;
   readonly probe: Probe;
+}
+
+const FAILURES: ReadonlySet<string> = new Set<ProbeFailure>([
+  'timeout',
+  'link-down',
+  'unreachable',
+  'refused',
+  'aborted',
+  'error',
+]);
+
+/** A failure without a known reason (a probe written for the 0.1 shape `{ ok: false, error }`) counts as `error`. */
+function checked(r: ProbeResult): ProbeResult {
+  if (r.ok || (FAILURES.has(r.reason) && typeof r.detail === 'string')) return r;
+  const said: unknown = (r as { detail?: unknown; error?: unknown }).detail ?? (r as { error?: unknown }).error;
+  return { ok: false, reason: 'error', detail: typeof said === 'string' ? said : 'the probe gave no reason' };
 }
 
 function guardedSend(
@@ -35,10 +51,10 @@ function guardedSend(
       if (settled) return;
       settled = true;
       deps.clock.clearTimeout(timer);
-      resolve(r);
+      resolve(checked(r));
     };
     const timer = deps.clock.setTimeout(
-      () => settle({ ok: false, error: 'probe did not return' }),
+      () => settle({ ok: false, reason: 'error', detail: 'probe did not return' }),
       timeoutMs + PROBE_GRACE_MS,
     );
     let sending: Promise<ProbeResult>;
@@ -47,7 +63,9 @@ function guardedSend(
     } catch (err) {
       sending = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    sending.then(settle, (err: unknown) => settle({ ok: false, error: `probe error: ${describeError(err)}` }));
+    sending.then(settle, (err: unknown) =>
+      settle({ ok: false, reason: 'error', detail: `probe error: ${describeError(err)}` }),
+    );
   });
 }
 
@@ -130,7 +148,7 @@ export class UplinkProber {
     if (this.stopped) return;
     this.onRound(results);
     if (this.stopped) return;
-    const spread = this.health.settings.probe.jitterPct / 100;
+    const spread = this.health.settings.probe.spreadPct / 100;
     const interval = this.health.intervalMs() * (1 + spread * (2 * this.deps.random() - 1));
     this.schedule(Math.max(0, this.lastStart + interval - this.deps.clock.now()));
   }

@@ -213,9 +213,10 @@ export class SimNetwork {
     const answer = (r: ProbeResult, after: number) =>
       new Promise<ProbeResult>((resolve) => clock.setTimeout(() => resolve(r), Math.max(0, Math.round(after))));
     const dark = !(this.options.standbyProbing ?? true) && request.path === 'uplink' && via !== this.route;
-    if (via === null || dark || this.carrier.get(via) === 'down') return answer({ ok: false, error: 'ENETDOWN' }, 0);
+    if (via === null || dark || this.carrier.get(via) === 'down')
+      return answer({ ok: false, reason: 'link-down', detail: 'ENETDOWN' }, 0);
     const c = this.conditionsOf(via);
-    const timeout = () => answer({ ok: false, error: 'timeout' }, request.timeoutMs);
+    const timeout = () => answer({ ok: false, reason: 'timeout', detail: 'timeout' }, request.timeoutMs);
     if (request.path === 'default' && !c.forwards) return timeout();
     if (c.dead || c.silentTargets.includes(request.target) || random() * 100 < c.lossPct) return timeout();
     const rtt = Math.max(0.1, c.rttMs + c.jitterMs * Math.sqrt(3) * (2 * random() - 1));

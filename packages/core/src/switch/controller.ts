@@ -127,7 +127,7 @@ export class SwitchController {
       const results = await runRound(this.deps, uplink, health, 'default');
       const rtts = results.flatMap((r) => (r.result.ok ? [r.result.rttMs] : []));
       if (rtts.length >= probeSettings.reliability) return Math.min(...rtts);
-      lastErrors = results.map((r) => `${r.target}: ${r.result.ok ? 'ok' : r.result.error}`).join(', ');
+      lastErrors = results.map((r) => `${r.target}: ${r.result.ok ? 'ok' : r.result.detail}`).join(', ');
       const wait = Math.min(deadline, roundStart + probeSettings.recoveryIntervalMs) - clock.now();
       if (wait > 0) await sleep(clock, wait);
     }

@@ -23,7 +23,7 @@
  * | `WANWATCH_RESULT` | post only: `ok` or `failed` |
  * | `WANWATCH_ERROR` | post only, on failure: the error in one line |
  */
-import type { UplinkMetrics } from '../health/tracker.js';
+import type { UplinkMetrics } from '../health/level.js';
 import type { SwitchReason } from '../interfaces/adapter.js';
 import type { HookPhase } from '../interfaces/hooks.js';
 import type { Role } from '../interfaces/role.js';

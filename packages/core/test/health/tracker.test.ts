@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { UplinkHealth, poolStats, type RoundResult, type StateChange } from '../../src/health/tracker.js';
+import { poolStats } from '../../src/health/level.js';
+import { UplinkHealth, type RoundResult, type StateChange } from '../../src/health/tracker.js';
 import { DEFAULT_SETTINGS, settingsForUplink, type Uplink } from '../../src/index.js';
 import type { ProbeResult } from '../../src/interfaces/probe.js';
 
 const uplink: Uplink = { id: 'fiber', priority: 10, targets: ['a', 'b', 'c'] };
 const ok = (rttMs = 20): ProbeResult => ({ ok: true, rttMs });
-const lost: ProbeResult = { ok: false, error: 'timeout' };
+const lost: ProbeResult = { ok: false, reason: 'timeout', detail: 'timeout' };
 const round = (...r: ProbeResult[]): RoundResult[] => r.map((result, i) => ({ target: 'abc'[i]!, result }));
 
 function tracker(over: Uplink['health'] = {}, reliability = 1) {
@@ -66,13 +67,24 @@ describe('UplinkHealth', () => {
   it('goes down at once when every probe finds the device down, even without link events', () => {
     const h = tracker();
     feed(h, 30, round(ok(), ok(), ok()));
-    const gone: ProbeResult = { ok: false, error: 'ENETDOWN: wan2 has no carrier' };
+    const gone: ProbeResult = { ok: false, reason: 'link-down', detail: 'ENETDOWN: wan2 has no carrier' };
     const [c] = feed(h, 1, round(gone, gone, gone));
     assert.equal(c?.to, 'down');
     assert.match(c.reason, /link down: .*ENETDOWN/);
     const mixed = tracker();
     feed(mixed, 30, round(ok(), ok(), ok()));
     assert.equal(feed(mixed, 1, round(gone, gone, lost)).length, 0, 'a plain timeout among them is not proof');
+  });
+
+  it("reads the probe's typed reason, not the wording of its detail", () => {
+    const bsd = tracker();
+    feed(bsd, 30, round(ok(), ok(), ok()));
+    const unconfigured: ProbeResult = { ok: false, reason: 'link-down', detail: 'ENXIO' };
+    assert.equal(feed(bsd, 1, round(unconfigured, unconfigured, unconfigured))[0]?.to, 'down', 'FreeBSD: device gone');
+    const words = tracker();
+    feed(words, 30, round(ok(), ok(), ok()));
+    const lookalike: ProbeResult = { ok: false, reason: 'error', detail: 'ENETDOWN-ish text from a custom probe' };
+    assert.equal(feed(words, 1, round(lookalike, lookalike, lookalike)).length, 0, 'only the reason counts');
   });
 
   it('pools targets and leaves a silent target out of the pool', () => {

@@ -5,7 +5,7 @@ describe('TargetWindow', () => {
   it('computes loss, mean RTT and population jitter over the last N results only', () => {
     const w = new TargetWindow(4);
     w.push({ ok: true, rttMs: 100 }, 1);
-    w.push({ ok: false, error: 'timeout' }, 2);
+    w.push({ ok: false, reason: 'timeout', detail: 'timeout' }, 2);
     for (const rtt of [10, 20, 30]) w.push({ ok: true, rttMs: rtt }, 3);
     const s = w.stats();
     assert.equal(s.samples, 4);
@@ -17,7 +17,7 @@ describe('TargetWindow', () => {
 
   it('reports no RTT while nothing in the window answered, and remembers the last error', () => {
     const w = new TargetWindow(3);
-    w.push({ ok: false, error: 'ENETUNREACH' }, 5);
+    w.push({ ok: false, reason: 'unreachable', detail: 'ENETUNREACH' }, 5);
     assert.deepEqual(
       { rtt: w.stats().rttMs, jitter: w.stats().jitterMs, loss: w.stats().lossPct, err: w.stats().lastError },
       { rtt: null, jitter: null, loss: 100, err: 'ENETUNREACH' },

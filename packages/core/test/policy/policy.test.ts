@@ -10,7 +10,7 @@ const u = (id: string, priority: number, over: Partial<PolicyUplink> = {}): Poli
   since: 0,
   suppressed: false,
   reuseAt: null,
-  blockedUntil: null,
+  backedOffUntil: null,
   forbidden: false,
   answering: true,
   broken: false,
@@ -21,7 +21,7 @@ const input = (over: Partial<PolicyInput>): PolicyInput => ({
   uplinks: [u('fiber', 10), u('lte', 20)],
   active: 'fiber',
   activeSince: 0,
-  pinned: null,
+  held: null,
   standbyProbing: true,
   failback: DEFAULT_SETTINGS.failback,
   startedAt: 0,
@@ -66,12 +66,12 @@ describe('decide', () => {
     assert.equal(target(decide(input({ uplinks: [poorActive, poor] }))), 'stay:no-usable-uplink');
   });
 
-  it('uses a dampened uplink only as a last resort and never a backed-off one', () => {
+  it('uses a suppressed uplink only as a last resort and never a backed-off one', () => {
     const down = u('fiber', 10, { state: 'down', answering: false });
     const suppressed = u('lte', 20, { suppressed: true, reuseAt: NOW + 60_000 });
     assert.equal(target(decide(input({ uplinks: [down, suppressed] }))), 'lte:failover');
-    const blocked = u('lte', 20, { blockedUntil: NOW + 10_000 });
-    const d = decide(input({ uplinks: [down, blocked] }));
+    const backedOff = u('lte', 20, { backedOffUntil: NOW + 10_000 });
+    const d = decide(input({ uplinks: [down, backedOff] }));
     assert.equal(target(d), 'stay:no-usable-uplink');
     assert.equal(d.kind === 'stay' && d.recheckAt, NOW + 10_000, 'rechecks when the back-off ends');
   });
@@ -127,9 +127,9 @@ describe('decide', () => {
     assert.equal(target(decide(input({ uplinks, active: 'b' }))), 'stay:steady');
   });
 
-  it('ranks a pinned uplink above every priority and never chooses a forbidden one', () => {
-    const pinned = decide(input({ pinned: 'lte', failback: { ...DEFAULT_SETTINGS.failback, minDwellMs: 0 } }));
-    assert.equal(target(pinned), 'lte:failback');
+  it('ranks a held uplink above every priority and never chooses a forbidden one', () => {
+    const held = decide(input({ held: 'lte', failback: { ...DEFAULT_SETTINGS.failback, minDwellMs: 0 } }));
+    assert.equal(target(held), 'lte:failback');
     const forbidden = [u('fiber', 10, { forbidden: true }), u('lte', 20)];
     assert.equal(target(decide(input({ uplinks: forbidden }))), 'lte:forbid');
   });

@@ -46,8 +46,8 @@ describe('linux adapter: probe routing, in the lab', function () {
     for (const u of [wan1, wan2, wan3]) await adapter.prepareProbing(u);
     for (const u of [wan1, wan2, wan3]) {
       const [r4, r6] = [await host.probe(u, t4), await host.probe(u, t6)];
-      assert.ok(r4.ok, `${u.id} IPv4: ${r4.ok ? '' : r4.error}`);
-      assert.ok(r6.ok, `${u.id} IPv6: ${r6.ok ? '' : r6.error}`);
+      assert.ok(r4.ok, `${u.id} IPv4: ${r4.ok ? '' : r4.detail}`);
+      assert.ok(r6.ok, `${u.id} IPv6: ${r6.ok ? '' : r6.detail}`);
     }
     const own = (await rules(lab, 4)).filter((r) => r.priority === 1001);
     assert.deepEqual(
@@ -138,7 +138,7 @@ describe('linux adapter: probe routing, in the lab', function () {
     assert.ok(await eventually(async () => (await defaultRoutes(lab, 4, '103')).length === 1, 2000));
     assert.ok(await eventually(async () => (await defaultRoutes(lab, 6, '103')).length === 1, 2000));
     const r = await host.probe(wan3, t4);
-    assert.ok(r.ok, r.ok ? '' : r.error);
+    assert.ok(r.ok, r.ok ? '' : r.detail);
   });
 
   it('leaves rules and tables in place on close(), and removes only its own with cleanupOnClose', async () => {

@@ -84,6 +84,8 @@ export class BoxProbe implements Probe {
     const live = device !== undefined && (state.interfaces[device]?.ipv4.some((a) => a.vhid === undefined) ?? false);
     if (live && owner !== undefined && this.working.get(owner) !== false) return { ok: true, rttMs: 5 };
     await new Promise((r) => setTimeout(r, Math.min(req.timeoutMs, 20)));
-    return { ok: false, error: live ? 'timeout' : 'ENETUNREACH' };
+    return live
+      ? { ok: false, reason: 'timeout', detail: 'timeout' }
+      : { ok: false, reason: 'unreachable', detail: 'ENETUNREACH' };
   }
 }

@@ -19,24 +19,13 @@
  */
 import type { ProbeResult } from '@wanwatch/core';
 import type { Egress } from '../egress.js';
-import { fail, ok } from '../outcome.js';
+import { errnoInText } from '../errno.js';
+import { fail, failErrno, ok } from '../outcome.js';
 import type { EchoShape } from './session.js';
 import { runPing } from './system-ping.js';
 
 /** The default `ping` path on FreeBSD. */
 export const FREEBSD_PING = '/sbin/ping';
-
-// FreeBSD's strerror() wording: note "Can't assign requested address" (glibc: "Cannot …").
-const STDERR_REASONS: readonly [RegExp, string][] = [
-  [/Network is down/i, 'ENETDOWN'],
-  [/Network is unreachable/i, 'ENETUNREACH'],
-  [/No route to host/i, 'EHOSTUNREACH'],
-  [/Host is down/i, 'EHOSTDOWN'],
-  [/(Can't|Cannot) assign requested address/i, 'EADDRNOTAVAIL'],
-  [/Device not configured/i, 'ENXIO'],
-  [/No buffer space available/i, 'ENOBUFS'],
-  [/Operation not permitted|Permission denied/i, 'EPERM'],
-];
 
 /**
  * The arguments of one FreeBSD `ping` run: one echo request, waiting
@@ -81,16 +70,18 @@ export function readFreebsdPing(
     const m = /round-trip min\/avg\/max\/std-?dev = ([\d.]+)\//.exec(stdout);
     return ok(m ? Number(m[1]) : elapsedMs);
   }
-  for (const [pattern, reason] of STDERR_REASONS) if (pattern.test(stderr)) return fail(reason);
+  // FreeBSD's strerror() wording ("Can't assign requested address", "Device not configured") is in errno.ts.
+  const errno = errnoInText(stderr);
+  if (errno) return failErrno(errno);
   // ICMP errors caused by our request are printed even with -q (only -Q hides them).
-  if (/Unreachable/i.test(stdout)) return fail('EHOSTUNREACH: destination unreachable');
-  if (/Time to live exceeded/i.test(stdout)) return fail('ttl exceeded');
+  if (/Unreachable/i.test(stdout)) return fail('unreachable', 'EHOSTUNREACH: destination unreachable');
+  if (/Time to live exceeded/i.test(stdout)) return fail('unreachable', 'ttl exceeded');
   if (exitCode === 2) return fail('timeout');
   const line = stderr
     .trim()
     .split('\n')[0]
     ?.replace(/^ping: /, '');
-  return fail(`ping: ${line || `exit ${String(exitCode)}`}`);
+  return fail('error', `ping: ${line || `exit ${String(exitCode)}`}`);
 }
 
 /** One echo request through FreeBSD's `ping` (`command`, default {@link FREEBSD_PING}). Never rejects. */

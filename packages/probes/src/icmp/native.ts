@@ -6,7 +6,7 @@
  */
 import type { ProbeResult } from '@wanwatch/core';
 import type { Egress } from '../egress.js';
-import { fail, reasonOf } from '../outcome.js';
+import { failureOf } from '../outcome.js';
 import { IcmpSession, type EchoShape, type NetPing } from './session.js';
 
 export class NativeIcmp {
@@ -40,7 +40,7 @@ export class NativeIcmp {
     try {
       session = this.session(egress);
     } catch (err) {
-      return fail(reasonOf(err));
+      return failureOf(err);
     }
     return session.ping(egress.address, timeoutMs, signal);
   }

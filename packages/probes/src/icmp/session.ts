@@ -6,7 +6,8 @@
  * reconnect" does not happen here).
  */
 import type { ProbeResult } from '@wanwatch/core';
-import { fail, meansDeviceGone, ok, reasonOf } from '../outcome.js';
+import { meansStaleSocket } from '../errno.js';
+import { fail, failureOf, ok } from '../outcome.js';
 import type { NetPingModule, NetPingSession } from './net-ping-types.js';
 
 export type NetPing = NetPingModule;
@@ -129,16 +130,17 @@ export class IcmpSession {
     const name = err instanceof Error ? err.name : '';
     if (name === 'RequestTimedOutError') return fail('timeout');
     const source = (err as { source?: string }).source;
-    if (name === 'DestinationUnreachableError') return fail(`EHOSTUNREACH: destination unreachable (from ${source})`);
-    if (name === 'TimeExceededError') return fail(`ttl exceeded (from ${source})`);
-    if (name === 'PacketTooBigError') return fail(`packet too big (from ${source})`);
+    if (name === 'DestinationUnreachableError')
+      return fail('unreachable', `EHOSTUNREACH: destination unreachable (from ${source})`);
+    if (name === 'TimeExceededError') return fail('unreachable', `ttl exceeded (from ${source})`);
+    if (name === 'PacketTooBigError') return fail('error', `packet too big (from ${source})`);
     const message = err instanceof Error ? err.message : '';
     if (/^Socket (forcibly )?closed$/.test(message)) {
       this.kill();
-      return fail('socket closed');
+      return fail('error', 'socket closed');
     }
-    if (meansDeviceGone(err)) this.kill();
-    return fail(reasonOf(err));
+    if (meansStaleSocket(err)) this.kill();
+    return failureOf(err);
   }
 
   /** Closes the socket; requests in flight resolve as failures. */

@@ -6,17 +6,9 @@
  */
 import type { ProbeResult } from '@wanwatch/core';
 import type { Egress } from '../egress.js';
-import { fail, ok } from '../outcome.js';
+import { errnoInText } from '../errno.js';
+import { fail, failErrno, ok } from '../outcome.js';
 import type { EchoShape } from './session.js';
-
-const STDERR_REASONS: readonly [RegExp, string][] = [
-  [/Network is down/i, 'ENETDOWN'],
-  [/Network is unreachable/i, 'ENETUNREACH'],
-  [/No route to host/i, 'EHOSTUNREACH'],
-  [/No such device/i, 'ENODEV'],
-  [/Cannot assign requested address/i, 'EADDRNOTAVAIL'],
-  [/Operation not permitted|Permission denied/i, 'EPERM'],
-];
 
 /** The arguments of one `ping` run (exported for tests). */
 export function pingArgs(egress: Egress, timeoutMs: number, shape: EchoShape): string[] {
@@ -44,12 +36,13 @@ export function readPing(exitCode: number | undefined, stdout: string, stderr: s
     const m = /= ([\d.]+)\/[\d.]+\/[\d.]+/.exec(stdout);
     return ok(m ? Number(m[1]) : elapsedMs);
   }
-  for (const [pattern, reason] of STDERR_REASONS) if (pattern.test(stderr)) return fail(reason);
-  if (/Unreachable/i.test(stdout)) return fail('EHOSTUNREACH: destination unreachable');
+  const errno = errnoInText(stderr);
+  if (errno) return failErrno(errno);
+  if (/Unreachable/i.test(stdout)) return fail('unreachable', 'EHOSTUNREACH: destination unreachable');
   if (exitCode === 1) return fail('timeout');
   // iputils prefixes its own messages with "ping: " already.
   const said = (stderr.trim().split('\n')[0] ?? '').replace(/^ping:\s*/, '');
-  return fail(`ping: ${said || `exit ${exitCode ?? '?'}`}`);
+  return fail('error', `ping: ${said || `exit ${exitCode ?? '?'}`}`);
 }
 
 /** One echo request through `ping`. Never rejects. */
@@ -90,9 +83,9 @@ export async function runPing(
     });
     if (res.isCanceled) return fail('aborted');
     if (res.timedOut) return fail('timeout');
-    if (res.failed && res.exitCode === undefined) return fail(`ping: ${res.shortMessage}`);
+    if (res.failed && res.exitCode === undefined) return fail('error', `ping: ${res.shortMessage}`);
     return read(res.exitCode, String(res.stdout), String(res.stderr), performance.now() - start);
   } catch (err) {
-    return fail(`ping: ${err instanceof Error ? err.message : String(err)}`);
+    return fail('error', `ping: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -43,7 +43,7 @@ serveAgent(
         ok: boolean;
       };
       const start = performance.now();
-      let last: ProbeResult = { ok: false, error: 'not sent' };
+      let last: ProbeResult = { ok: false, reason: 'error', detail: 'not sent' };
       for (let k = 0; k < 10_000 && performance.now() - start < maxMs; k++) {
         last = await probe.send(request);
         if (last.ok === ok) return { result: last, elapsedMs: performance.now() - start, probes: k + 1 };
