@@ -4,6 +4,7 @@
  * flag), typed by tsc (module nodenext).
  * It prints one JSON line the packaging test reads.
  */
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: this is the CommonJS consumer. */
 import type { Uplink } from '@wanwatch/core';
 import core = require('@wanwatch/core');
 import testing = require('@wanwatch/core/testing');
