@@ -7,7 +7,7 @@
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import type { LinkConditions } from '@wanwatch/core/testing';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { HistoryRotation, Settings, Uplink } from '@wanwatch/core';
 import { DEFAULT_HISTORY_ROTATION, describeError } from '@wanwatch/core';
 import { checkWithCore } from './core-issues.js';
@@ -20,6 +20,7 @@ import { tokenFileProblem } from '../http/token.js';
 import { WEBHOOK_DEFAULTS, type WebhookSettings } from '../notify/webhooks.js';
 import type { AgentEventType } from '../events/hub.js';
 import { schemaIssues } from './schema-issues.js';
+import { readYaml } from './yaml.js';
 import { opnsenseSection, type OpnsenseSection } from './opnsense.js';
 import { ipfireIssues, ipfireSection, type IpfireSection } from './ipfire.js';
 import { AGENT_DEFAULTS, CONFIG_SCHEMA, type LogLevel, type PlatformName } from './schema.js';
@@ -235,18 +236,7 @@ function hasPath(doc: Document, path: ConfigPath): boolean {
  * ```
  */
 export function parseConfig(text: string, file: string): AgentConfig {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigFileError(
-      file,
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-        return { file, line: pos.line, col: pos.col, path: '(yaml)', message: e.message.split('\n')[0] ?? e.code };
-      }),
-    );
-  }
-  const raw: unknown = doc.toJS() ?? {};
+  const { doc, counter, value: raw } = readYaml(text, file);
   const issues: PathIssue[] = isRaw(raw)
     ? schemaIssues(raw)
     : [{ path: [], message: 'the file must be a mapping of keys (platform, probe, uplinks…)' }];
