@@ -158,6 +158,8 @@ interface TargetState {
 const SILENT_LOSS_PCT = 90;
 /** Probe errors that mean the uplink's device is down or gone, not just that nothing answered. */
 const LINK_GONE = /^(ENETDOWN|ENODEV)\b/;
+/** The device does not exist: `ENODEV: eth9 does not exist`. */
+const NO_DEVICE = /^ENODEV\b:?\s*/;
 
 /** Health of one uplink: windows per target, streaks and state. */
 export class UplinkHealth {
@@ -171,6 +173,8 @@ export class UplinkHealth {
   private outageStreak = 0;
   /** The last round's probes all found the device down or gone. */
   private linkGone = false;
+  /** The last round's probes all found no device at all: what they said (`eth9 does not exist`), else null. */
+  private noDevice: string | null = null;
   /** Why the uplink last went down: decides whether recovery starts from clean windows. */
   private downCause: 'outage' | 'quality' = 'outage';
   private bad = 0;
@@ -244,6 +248,11 @@ export class UplinkHealth {
     this.rounds++;
     const { level, why, outage } = this.levelOf(results, answered);
     this.linkGone = results.length > 0 && results.every((r) => !r.result.ok && LINK_GONE.test(r.result.error));
+    const first = results[0]?.result;
+    this.noDevice =
+      first && !first.ok && results.every((r) => !r.result.ok && NO_DEVICE.test(r.result.error))
+        ? first.error.replace(NO_DEVICE, '')
+        : null;
     this.lastLevel = level;
     this.outageStreak = outage ? this.outageStreak + 1 : 0;
     this.bumpStreaks(level);
@@ -303,6 +312,8 @@ export class UplinkHealth {
     const rounds = (n: number) => `${n} round${n === 1 ? '' : 's'}`;
     const settle = Math.max(down, up, window);
     const failed = (): StateChange | null => {
+      if (this.noDevice !== null)
+        return this.enter('down', now, `no such device${this.noDevice ? `: ${this.noDevice}` : ''}`, 'outage');
       if (this.linkGone) return this.enter('down', now, `link down: ${why}`, 'outage');
       if (this.outageStreak >= down)
         return this.enter('down', now, `${rounds(this.outageStreak)} failed: ${why}`, 'outage');
@@ -379,7 +390,9 @@ export class UplinkHealth {
       since: this.stateSince,
       reason: this.stateReason,
       carrier: this.carrier,
-      answering: this.rounds > 0 && this.carrier !== 'down' && this.outageStreak < this.settings.health.down,
+      // A device that is down or gone carries nothing: it is not "poor but answering".
+      answering:
+        this.rounds > 0 && this.carrier !== 'down' && !this.linkGone && this.outageStreak < this.settings.health.down,
       phase: this.phase(),
       lastLevel: this.lastLevel,
       badStreak: this.bad,

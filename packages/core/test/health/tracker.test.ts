@@ -75,6 +75,20 @@ describe('UplinkHealth', () => {
     assert.equal(feed(mixed, 1, round(gone, gone, lost)).length, 0, 'a plain timeout among them is not proof');
   });
 
+  it('calls an uplink whose device does not exist down for "no such device", and not answering', () => {
+    const h = tracker();
+    const missing: ProbeResult = { ok: false, error: 'ENODEV: eth9 does not exist' };
+    const [c] = feed(h, 1, round(missing, missing, missing));
+    assert.equal(c?.to, 'down');
+    assert.equal(c.reason, 'no such device: eth9 does not exist');
+    assert.equal(h.snapshot().answering, false, 'never a "poor but answering" candidate');
+    const down = tracker();
+    feed(down, 30, round(ok(), ok(), ok()));
+    const gone: ProbeResult = { ok: false, error: 'ENETDOWN: wan2 is down' };
+    feed(down, 1, round(gone, gone, gone));
+    assert.equal(down.snapshot().answering, false);
+  });
+
   it('pools targets and leaves a silent target out of the pool', () => {
     const h = tracker();
     feed(h, 40, round(ok(), ok(), lost));
