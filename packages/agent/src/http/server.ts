@@ -105,7 +105,7 @@ class Api {
         return sendOk(res, { entries, next });
       }
       case 'samples':
-        return sendOk(res, this.deps.hub.history());
+        return sendOk(res, this.deps.hub.samples.range(r.rangeMs, Date.now()));
       case 'events':
         return this.streams.serve(req, res, url.searchParams);
       case 'metrics': {
