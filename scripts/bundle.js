@@ -15,7 +15,7 @@
 //
 // Usage: node scripts/bundle.js [--out build/wanwatch.mjs] [--sea build/wanwatch]
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +47,10 @@ const inlineStatic = {
   setup(b) {
     b.onLoad({ filter: /[\\/]agent[\\/]dist[\\/]http[\\/]static-files\.js$/ }, () => {
       const dir = join(ROOT, 'packages/agent/static');
-      const files = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
+      const names = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+        statSync(join(dir, f)).isFile(),
+      );
+      const files = Object.fromEntries(names.map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
       return {
         contents: [
           "import { readFile } from 'node:fs/promises';",

@@ -94,7 +94,14 @@ describe('the single-file bundle and the single executable', function () {
           child.stdout.on('data', read);
           child.stderr.on('data', read);
         });
-        for (const path of ['', 'app.js', 'style.css']) {
+        for (const path of [
+          '',
+          'app.js',
+          'style.css',
+          'favicon.svg',
+          'vendor/uPlot.iife.min.js',
+          'vendor/uPlot.min.css',
+        ]) {
           const res = await fetch(new URL(path, url));
           assert.equal(res.status, 200, `${form.name} /${path}`);
           assert.ok((await res.text()).length > 100, `${form.name} /${path} has content`);

@@ -51,7 +51,7 @@ export interface Sample {
   readonly at: number;
   /** Length of the span, ms (10 s or 1 min). */
   readonly spanMs: number;
-  /** The uplink carrying traffic at the end of the span. */
+  /** The uplink carrying traffic: at the end of a 10-second point; for most of a minute. */
   readonly active: string | null;
   readonly uplinks: readonly UplinkSample[];
 }
@@ -181,7 +181,14 @@ export class SampleHistory {
   private readonly fine: Sample[] = [];
   private readonly coarse: Sample[] = [];
   private readonly open = new Map<string, Accumulator>();
-  private minute: { end: number; active: string | null; uplinks: Map<string, Accumulator> } | null = null;
+  /** The minute being gathered: its end, and the end of its last 10-second point. */
+  private minute: {
+    end: number;
+    last: number;
+    /** Time each uplink (or none) carried traffic, from the 10-second points. */
+    active: Map<string | null, number>;
+    uplinks: Map<string, Accumulator>;
+  } | null = null;
   private dir: string | null = null;
   /** When the live file's first minute ended (null: empty or not yet known). */
   private fileStart: number | null = null;
@@ -189,6 +196,8 @@ export class SampleHistory {
   private writes: Promise<void> = Promise.resolve();
   private failing = false;
   private warn: ((message: string) => void) | undefined;
+  /** The end of the last minute an earlier run left on disk: the hour view shows those, and this run's 10-second points. */
+  private loadedUntil = -Infinity;
   /** The engine's view at the last point: what a final point at `flush` uses. */
   private last: { active: string | null; states: readonly { id: string; state: UplinkState }[] } | null = null;
 
@@ -216,6 +225,7 @@ export class SampleHistory {
     for (const s of loaded)
       if (s.at > now - MAX_RANGE_MS) known.set(s.at, known.has(s.at) ? merge(s, known.get(s.at)!) : s);
     this.coarse.splice(0, this.coarse.length, ...[...known.values()].sort((a, b) => a.at - b.at));
+    this.loadedUntil = this.coarse.at(-1)?.at ?? -Infinity;
   }
 
   /** One probe round of `uplink`: probes sent and answered, and the mean RTT of the answers. */
@@ -268,8 +278,9 @@ export class SampleHistory {
   private addToMinute(point: Sample): void {
     const end = Math.ceil(point.at / COARSE_MS) * COARSE_MS;
     if (this.minute && this.minute.end !== end) this.closeMinute();
-    this.minute ??= { end, active: null, uplinks: new Map() };
-    this.minute.active = point.active;
+    this.minute ??= { end, last: point.at, active: new Map(), uplinks: new Map() };
+    this.minute.active.set(point.active, (this.minute.active.get(point.active) ?? 0) + point.spanMs);
+    this.minute.last = point.at;
     for (const u of point.uplinks) {
       let a = this.minute.uplinks.get(u.id);
       if (!a) this.minute.uplinks.set(u.id, (a = fresh(u.worst)));
@@ -278,14 +289,19 @@ export class SampleHistory {
     if (point.at >= end) this.closeMinute();
   }
 
-  /** The minute being gathered, as a point so far (null when there is none). */
+  /**
+   * The minute being gathered as a point so far (null when there is none):
+   * it ends with its last 10-second point, so a minute cut short by a stop
+   * says so (a shorter span) instead of claiming time to come.
+   */
   private minuteSoFar(): Sample | null {
     const m = this.minute;
     if (!m) return null;
+    const longest = [...m.active].reduce((a, b) => (b[1] > a[1] ? b : a));
     return {
-      at: m.end,
-      spanMs: COARSE_MS,
-      active: m.active,
+      at: m.last,
+      spanMs: m.last - (m.end - COARSE_MS),
+      active: longest[0],
       uplinks: [...m.uplinks].map(([id, a]) => sampleOf(id, a)),
     };
   }
@@ -350,21 +366,18 @@ export class SampleHistory {
 
   /**
    * The points of the last `windowMs` before `now`: 10-second points for up
-   * to an hour (minutes from disk before the first of them, e.g. before a
-   * restart), else minutes (with the minute so far).
+   * to an hour (this run's; before them the minutes an earlier run left on
+   * disk), else minutes (with the minute so far).
    */
   range(windowMs: number, now: number): SampleRange {
     const from = now - Math.min(windowMs, MAX_RANGE_MS);
     const inRange = (s: Sample) => s.at > from && s.at <= now;
     if (windowMs <= HOUR) {
       const fine = this.fine.filter(inRange);
-      const firstFine = fine[0] ? fine[0].at - FINE_MS : now;
-      const before = this.coarse.filter((s) => inRange(s) && s.at <= firstFine);
+      const before = this.coarse.filter((s) => inRange(s) && s.at <= this.loadedUntil);
       return { from, to: now, stepMs: FINE_MS, points: [...before, ...fine] };
     }
-    const partial = this.minuteSoFar();
-    // The minute so far ends now, not at its end to come.
-    const soFar = partial && { ...partial, at: Math.min(partial.at, now) };
+    const soFar = this.minuteSoFar();
     const coarse = this.coarse.filter(inRange);
     const points = soFar && inRange(soFar) && coarse.at(-1)?.at !== soFar.at ? [...coarse, soFar] : coarse;
     return { from, to: now, stepMs: COARSE_MS, points };

@@ -48,6 +48,10 @@ export const STATIC_FILES: Readonly<Record<string, string>> = Object.freeze({
   '/index.html': 'index.html',
   '/app.js': 'app.js',
   '/style.css': 'style.css',
+  '/favicon.svg': 'favicon.svg',
+  // uPlot, copied from its npm package at build time (scripts/vendor-static.js).
+  '/vendor/uPlot.iife.min.js': 'vendor/uPlot.iife.min.js',
+  '/vendor/uPlot.min.css': 'vendor/uPlot.min.css',
 });
 
 function time(value: string | null, name: string): number | undefined {

@@ -70,7 +70,7 @@ describe('event hub', () => {
         state: 'up',
         results: rtts.map((rttMs, i) => ({
           target: `192.0.2.${i + 1}`,
-          result: rttMs === null ? { ok: false, error: 'timeout' } : { ok: true, rttMs },
+          result: rttMs === null ? ({ ok: false, error: 'timeout' } as const) : ({ ok: true, rttMs } as const),
         })),
       });
     round(20, 30, null);

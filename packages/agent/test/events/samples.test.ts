@@ -83,6 +83,17 @@ describe('the charts’ sample history', () => {
     for (const p of day.points.filter((x) => x !== minute)) assert.equal(of(p, 'fiber')!.worst, 'up');
   });
 
+  it('says which uplink carried traffic most of each minute', () => {
+    const h = new SampleHistory();
+    const carried = ['lte', 'lte', 'fiber', 'fiber', 'fiber', 'fiber', 'lte', 'lte', 'lte', 'lte', 'fiber', 'fiber'];
+    for (const [i, active] of carried.entries())
+      h.close(T0 + (i + 1) * FINE_MS, active, [{ id: 'fiber', state: 'up' }]);
+    assert.deepEqual(
+      h.range(24 * 3_600_000, T0 + 120_000).points.map((p) => p.active),
+      ['fiber', 'lte'],
+    );
+  });
+
   it('survives a restart: a new history reads the minutes from the state directory', async () => {
     const before = new SampleHistory();
     before.persistTo(dir.path, undefined, T0);
@@ -104,18 +115,24 @@ describe('the charts’ sample history', () => {
         [60_000, COARSE_MS],
         [120_000, COARSE_MS],
         [180_000, COARSE_MS],
+        [185_000, 5_000], // the minute the agent stopped in ends where its data does
       ],
     );
     assert.equal(of(hour.points[1], 'fiber')!.worst, 'down', 'the outage before the restart is still there');
     assert.ok(hour.points.filter((p) => p.at > stopped).every((p) => p.spanMs === FINE_MS));
     const day = after.range(24 * 3_600_000, now);
     assert.deepEqual(
-      day.points.map((p) => p.at - T0),
-      [60_000, 120_000, 180_000, 240_000, 275_000],
-      'the minute so far ends now',
+      day.points.map((p) => [p.at - T0, p.spanMs]),
+      [
+        [60_000, COARSE_MS],
+        [120_000, COARSE_MS],
+        [180_000, COARSE_MS],
+        [185_000, 5_000],
+        [240_000, COARSE_MS],
+        [270_000, 30_000], // the minute so far
+      ],
     );
-    // The minute the agent stopped in holds both runs: 10 rounds before the stop, 50 after the restart.
-    assert.equal(of(day.points[3], 'fiber')!.sent, (10 + 50) * 3);
+    assert.equal(of(day.points[3], 'fiber')!.sent, 10 * 3, 'the 5 s before the stop');
   });
 
   it('stays bounded on disk and in memory, and still has a whole day after three', async () => {
