@@ -34,6 +34,9 @@ export async function loadNetPing(): Promise<NetPing> {
     const text = err instanceof Error ? err.message : String(err);
     if (code === 'ERR_MODULE_NOT_FOUND' && text.includes("'net-ping'"))
       throw new Error('net-ping, an optional dependency, is not installed', { cause: err });
+    // A single executable (Node SEA) loads no modules from disk.
+    if (code === 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING')
+      throw new Error('a single executable carries no native addons', { cause: err });
     throw err;
   }
 }
