@@ -78,13 +78,18 @@ async function get(path) {
   reachable(true);
   const body = await res.json();
   if (!body.ok) throw new Error(`${body.error.code}: ${body.error.message}`);
+  // A read that works again takes back what a failed read said.
+  if ($('#message').dataset.read) say('');
   return body.result;
 }
 
-function say(text, error = false) {
+/** A line under the table; `read`: it is about a failed read, cleared by the next one that works. */
+function say(text, error = false, read = false) {
   const m = $('#message');
   m.textContent = text;
   m.className = error ? 'error' : '';
+  if (read) m.dataset.read = '1';
+  else delete m.dataset.read;
 }
 
 /** Asks before anything that can move traffic; resolves true to go ahead. */
@@ -441,7 +446,7 @@ async function loadCharts() {
     state.markers = history.entries.filter((e) => e.type === 'switch' || e.type === 'state');
     renderCharts();
   } catch (err) {
-    if (online()) say(String(err.message ?? err), true);
+    if (online()) say(String(err.message ?? err), true, true);
   }
 }
 
@@ -516,7 +521,7 @@ function refresh() {
       renderStatus();
       renderCharts();
     } catch (err) {
-      if (online()) say(String(err.message ?? err), true);
+      if (online()) say(String(err.message ?? err), true, true);
     }
   }, 250);
 }

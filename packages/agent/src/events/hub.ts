@@ -119,6 +119,7 @@ export class EventHub extends EventEmitter<HubEvents> {
         this.emit('probe', round);
       }),
     ];
+    this.samples.begin(this.clock.now());
     if (this.timer === null) this.scheduleSample();
     return () => {
       for (const off of offs) off();

@@ -184,6 +184,8 @@ export class SampleHistory {
   /** The minute being gathered: its end, and the end of its last 10-second point. */
   private minute: {
     end: number;
+    /** Where its first 10-second point began (a minute the agent started in is shorter). */
+    first: number;
     last: number;
     /** Time each uplink (or none) carried traffic, from the 10-second points. */
     active: Map<string | null, number>;
@@ -198,6 +200,8 @@ export class SampleHistory {
   private warn: ((message: string) => void) | undefined;
   /** The end of the last minute an earlier run left on disk: the hour view shows those, and this run's 10-second points. */
   private loadedUntil = -Infinity;
+  /** When the 10-second point being gathered began (null: unknown, taken as a whole 10 s). */
+  private openedAt: number | null = null;
   /** The engine's view at the last point: what a final point at `flush` uses. */
   private last: { active: string | null; states: readonly { id: string; state: UplinkState }[] } | null = null;
 
@@ -226,6 +230,11 @@ export class SampleHistory {
       if (s.at > now - MAX_RANGE_MS) known.set(s.at, known.has(s.at) ? merge(s, known.get(s.at)!) : s);
     this.coarse.splice(0, this.coarse.length, ...[...known.values()].sort((a, b) => a.at - b.at));
     this.loadedUntil = this.coarse.at(-1)?.at ?? -Infinity;
+  }
+
+  /** Measuring begins at `at` (the first point covers only the time since). */
+  begin(at: number): void {
+    this.openedAt ??= at;
   }
 
   /** One probe round of `uplink`: probes sent and answered, and the mean RTT of the answers. */
@@ -268,7 +277,9 @@ export class SampleHistory {
     });
     this.open.clear();
     for (const { id, state } of states) this.open.set(id, fresh(state));
-    const point: Sample = { at, spanMs: FINE_MS, active, uplinks };
+    const spanMs = this.openedAt === null ? FINE_MS : Math.min(FINE_MS, Math.max(0, at - this.openedAt));
+    this.openedAt = at;
+    const point: Sample = { at, spanMs, active, uplinks };
     this.fine.push(point);
     while (this.fine.length > 0 && this.fine[0]!.at <= at - HOUR) this.fine.shift();
     this.addToMinute(point);
@@ -278,7 +289,7 @@ export class SampleHistory {
   private addToMinute(point: Sample): void {
     const end = Math.ceil(point.at / COARSE_MS) * COARSE_MS;
     if (this.minute && this.minute.end !== end) this.closeMinute();
-    this.minute ??= { end, last: point.at, active: new Map(), uplinks: new Map() };
+    this.minute ??= { end, first: point.at - point.spanMs, last: point.at, active: new Map(), uplinks: new Map() };
     this.minute.active.set(point.active, (this.minute.active.get(point.active) ?? 0) + point.spanMs);
     this.minute.last = point.at;
     for (const u of point.uplinks) {
@@ -300,7 +311,7 @@ export class SampleHistory {
     const longest = [...m.active].reduce((a, b) => (b[1] > a[1] ? b : a));
     return {
       at: m.last,
-      spanMs: m.last - (m.end - COARSE_MS),
+      spanMs: m.last - m.first,
       active: longest[0],
       uplinks: [...m.uplinks].map(([id, a]) => sampleOf(id, a)),
     };

@@ -81,7 +81,7 @@ describe('event hub', () => {
     assert.deepEqual(hub.history(), [
       {
         at: 1_700_000_010_000,
-        spanMs: 10_000,
+        spanMs: 7_000, // from attaching (3 s past the multiple) to the point's end
         active: 'fiber',
         uplinks: [
           {

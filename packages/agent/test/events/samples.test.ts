@@ -128,7 +128,7 @@ describe('the charts’ sample history', () => {
         [120_000, COARSE_MS],
         [180_000, COARSE_MS],
         [185_000, 5_000],
-        [240_000, COARSE_MS],
+        [240_000, 30_000], // this run's points of the minute: 210 s to 240 s
         [270_000, 30_000], // the minute so far
       ],
     );
