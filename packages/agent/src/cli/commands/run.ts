@@ -26,8 +26,8 @@ export async function run(p: Parsed): Promise<number> {
     if (!daemon) return; // handled once start-up ends
     daemon.log.notice(`${signal} received`);
     const d = daemon;
-    void systemd.notify({ STOPPING: '1' });
-    d.stop().then(
+    // Both before the exit: it would end systemd-notify too (execa cleans up its children).
+    Promise.all([systemd.notify({ STOPPING: '1' }), d.stop()]).then(
       () => d.closeLog().then(() => finish(EXIT.ok)),
       (err: unknown) => {
         note(`stopping failed: ${(err as Error).message}`);
