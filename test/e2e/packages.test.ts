@@ -166,6 +166,18 @@ describe('the npm packages, packed and installed as a user would', function () {
       }
       for (const bin of Object.values(m.bin ?? {})) assert.ok(list.includes(bin.replace(/^\.\//, '')), bin);
     }
+    // The agent's page serves uPlot from the package (copied at build, with its licence), and ships its manual.
+    const agent = files(unpacked.get('@wanwatch/agent')!);
+    for (const f of [
+      'static/vendor/uPlot.iife.min.js',
+      'static/vendor/uPlot.min.css',
+      'static/vendor/uPlot.LICENSE',
+      'static/favicon.svg',
+      'man/wanwatch.1',
+      'completion/wanwatch.bash',
+      'completion/_wanwatch',
+    ])
+      assert.ok(agent.includes(f), f);
   });
 
   it('ships source maps that carry their sources (nothing points at a file left out)', () => {
