@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'build/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'build/**', 'packages/agent/static/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -59,6 +59,9 @@ export default tseslint.config(
         sessionStorage: 'readonly',
         TextDecoder: 'readonly',
         Node: 'readonly',
+        devicePixelRatio: 'readonly',
+        addEventListener: 'readonly',
+        uPlot: 'readonly',
         setTimeout: 'readonly',
         setInterval: 'readonly',
         console: 'readonly',

@@ -43,10 +43,23 @@ describe('the single-file bundle and the single executable', function () {
     });
   };
 
-  it('builds one JavaScript file of about 2 MB, and an executable', () => {
+  it('builds one JavaScript file of about 3 MB, and a stripped executable with no build path inside', () => {
     const size = statSync(join(dir, 'wanwatch.mjs')).size;
     assert.ok(size > 500_000 && size < 8_000_000, `${size} bytes`);
-    assert.ok(statSync(join(dir, 'wanwatch')).mode & 0o100);
+    const sea = join(dir, 'wanwatch');
+    assert.ok(statSync(sea).mode & 0o100);
+    const sections = execFileSync('readelf', ['-S', '-W', sea], { encoding: 'utf8' });
+    assert.doesNotMatch(sections, /\.symtab\b/, 'symbol tables stripped');
+    // The bundle was built in a temporary directory under relative names: nothing of it is inside.
+    const inside = execFileSync('strings', ['-n', '12', sea], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    assert.doesNotMatch(inside, /wanwatch-sea-\d+|wanwatch-bundle-test-/);
+  });
+
+  it('the single executable starts without a warning', () => {
+    const r = run([join(dir, 'wanwatch')], 'version');
+    assert.equal(r.status, 0);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, 'wanwatch 0.1.0\n');
   });
 
   it('each knows its version and validates the IPFire example', () => {
@@ -94,7 +107,14 @@ describe('the single-file bundle and the single executable', function () {
           child.stdout.on('data', read);
           child.stderr.on('data', read);
         });
-        for (const path of ['', 'app.js', 'style.css']) {
+        for (const path of [
+          '',
+          'app.js',
+          'style.css',
+          'favicon.svg',
+          'vendor/uPlot.iife.min.js',
+          'vendor/uPlot.min.css',
+        ]) {
           const res = await fetch(new URL(path, url));
           assert.equal(res.status, 200, `${form.name} /${path}`);
           assert.ok((await res.text()).length > 100, `${form.name} /${path} has content`);

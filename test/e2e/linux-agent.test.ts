@@ -161,7 +161,7 @@ describe('the wanwatch agent on a Linux router (namespaces, real packets)', func
   it('obeys the operator through the CLI: failover, hold, release, failback', async () => {
     await start(TWO, { failback: { mode: 'manual' } });
     const s = ['-s', agent!.socket];
-    const failover = await cli('failover', '--to', 'lte', ...s);
+    const failover = await cli('failover', 'lte', ...s);
     assert.equal(failover.code, 0, failover.stderr);
     assert.equal(await effectiveDevice(lab, 4), lab.uplink(2).device);
     assert.equal((await cli('failback', ...s)).code, 0);

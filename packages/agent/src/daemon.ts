@@ -82,6 +82,8 @@ export class Daemon implements EngineHost {
   private async open(): Promise<void> {
     const { config } = this;
     const built = this.build(config); // before the socket: a platform that cannot be built stops us here
+    // The charts' history: what an earlier run kept, and from now on (the state directory of the first config).
+    this.hub.samples.persistTo(config.stateDir, (m) => this.log.warn(m));
     const service = new ControlService(this);
     const control = await listenControl(config.socket, service);
     this.control = control;
@@ -242,6 +244,7 @@ export class Daemon implements EngineHost {
       this.notifier?.close();
       this.notifier = null;
       this.hub.close();
+      await this.hub.samples.flush();
       await this.control?.close();
       this.control = null;
       this.log.notice('stopped');

@@ -48,9 +48,18 @@ export {
   SAMPLE_MS,
   type AgentEvent,
   type AgentEventType,
-  type Sample,
-  type UplinkSample,
 } from './events/hub.js';
+export {
+  SampleHistory,
+  parseSampleLines,
+  COARSE_MS,
+  FINE_MS,
+  MAX_RANGE_MS,
+  SAMPLES_FILE,
+  type Sample,
+  type SampleRange,
+  type UplinkSample,
+} from './events/samples.js';
 export { listenHttp, type HttpDeps, type HttpServer, type MetricsSource } from './http/server.js';
 export { HTTP_DEFAULTS, hostAllowed, parseListen, type HttpSettings } from './http/settings.js';
 export { STATUS_OF_CODE } from './http/respond.js';

@@ -79,7 +79,7 @@ describe('the wanwatch daemon (simulated platform, real processes)', function ()
   });
 
   it('fails over on command and shows the pending failback with its time left, then fails back', async () => {
-    const over = await cli('failover', '--to', 'lte');
+    const over = await cli('failover', 'lte');
     assert.equal(over.code, 0, over.stderr);
     assert.match(over.stdout, /^switched fiber → lte \(manual\) in \d+ ms$/m);
     const st = await status();
@@ -112,6 +112,17 @@ describe('the wanwatch daemon (simulated platform, real processes)', function ()
     const refused = await cli('failover', '--to', 'fiber');
     assert.equal(refused.code, 1);
     assert.equal(refused.stderr, 'wanwatch: fiber is forbidden; release it first\n');
+    // Scripts get the agent's error as JSON on stdout, with the same exit code.
+    const asJson = await cli('failover', 'fiber', '--json');
+    assert.equal(asJson.code, 1);
+    const { ok, error } = JSON.parse(asJson.stdout) as {
+      ok: boolean;
+      error: { code: string; message: string; exitCode: number };
+    };
+    assert.equal(ok, false);
+    assert.match(error.code, /^E_[A-Z_]+$/);
+    assert.equal(error.message, 'fiber is forbidden; release it first');
+    assert.equal(error.exitCode, 1);
     assert.equal((await cli('release')).code, 0);
     st = await status();
     assert.ok(!st.uplinks[0]!.forbidden);

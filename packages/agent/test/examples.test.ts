@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@wanwatch/agent';
@@ -18,8 +19,13 @@ describe('the example configs', () => {
     assert.equal(loadConfig(example('simulated/wanwatch.yaml')).platform, 'simulated');
   });
 
-  it('the systemd unit reloads with SIGHUP, restarts on failure and keeps the network capabilities', () => {
+  it('the systemd unit is valid, waits for readiness, reloads with SIGHUP, restarts on failure and keeps the network capabilities', () => {
     const unit = readFileSync(example('linux/wanwatch.service'), 'utf8');
+    const verify = spawnSync('systemd-analyze', ['verify', example('linux/wanwatch.service')], { encoding: 'utf8' });
+    assert.equal(verify.status, 0, verify.stderr);
+    assert.equal(verify.stderr, '');
+    assert.match(unit, /^Type=notify$/m);
+    assert.match(unit, /^NotifyAccess=all$/m);
     assert.match(unit, /^ExecReload=\/bin\/kill -HUP \$MAINPID$/m);
     assert.match(unit, /^Restart=on-failure$/m);
     assert.match(unit, /^CapabilityBoundingSet=.*CAP_NET_ADMIN.*$/m);

@@ -127,6 +127,42 @@ describe('engine: failover', () => {
     assert.ok(r.switches.length <= 2, 'no switching between dead uplinks');
   });
 
+  it('never chooses an uplink whose device does not exist: down, "no such device"', async () => {
+    // fiber's interface is missing (a typo, a modem not plugged in): every probe finds no device.
+    let net: Rig['net'] | null = null;
+    r = rig({
+      engine: {
+        probe: {
+          send: (req) =>
+            req.uplink.id === 'fiber'
+              ? Promise.resolve({ ok: false, reason: 'no-device', detail: 'ENODEV: eth9 does not exist' })
+              : net!.probe.send(req),
+        },
+      },
+    });
+    net = r.net;
+    const decisions: string[] = [];
+    r.engine.on('decision', (e) => decisions.push(e.decision.detail));
+    await r.engine.start();
+    await r.until(() => r.engine.status().active !== null, 10_000);
+    const fiber = r.engine.status().uplinks.find((u) => u.id === 'fiber')!;
+    assert.equal(fiber.state, 'down');
+    assert.match(fiber.reason, /^no such device: eth9 does not exist$/);
+    assert.equal(r.engine.status().active, 'lte');
+    assert.deepEqual(
+      r.switches.map((s) => s.to),
+      ['lte'],
+    );
+    assert.ok(!decisions.some((d) => /fiber is the best usable/.test(d)), decisions.join('\n'));
+    // With lte dead too, a missing device is still no candidate: the route stays.
+    r.net.set('lte', { dead: true });
+    await r.tick(30_000);
+    assert.deepEqual(
+      r.switches.map((s) => s.to),
+      ['lte'],
+    );
+  });
+
   it('measures IPv4 and IPv6 targets alike', async () => {
     const mixed = [
       { id: 'fiber', priority: 10, targets: ['192.0.2.10', '2001:db8::53'] },

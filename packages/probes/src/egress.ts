@@ -62,7 +62,7 @@ export function egress(
     return fail('error', `no interface: uplink ${request.uplink.id} has no interface to probe through`);
   if (!isInterfaceName(dev)) return fail('error', `invalid interface name ${JSON.stringify(dev)}`);
   const link = links.get(dev);
-  if (!link.exists) return failErrno('ENODEV', `${dev} does not exist`);
+  if (!link.exists) return fail('no-device', `ENODEV: ${dev} does not exist`);
   if (!link.up) return failErrno('ENETDOWN', `${dev} is down`);
   if (!link.carrier) return failErrno('ENETDOWN', `${dev} has no carrier`);
   let source: string | undefined;

@@ -81,7 +81,7 @@ export interface ProbeOptions {
     readonly ttl?: number;
   };
   readonly http?: HttpOptions;
-  /** Where the backend choice and other notices go. Default: console.warn. */
+  /** Where the backend choice (info) and problems (warn) go. Default: warnings to console.warn, no info. */
   readonly logger?: ProbeLogger;
   /** How long a device's state may be reused, in ms. Default 50. */
   readonly linkCacheMs?: number;
@@ -190,7 +190,8 @@ export class WanwatchProbe implements Probe {
         this.chosen = 'native';
         return 'native';
       }
-      this.logger.warn(
+      // The fallback is a supported set-up (net-ping is an optional dependency), not a fault: info, once.
+      this.logger.info?.(
         `wanwatch probes: native ICMP unavailable (${opened.reason}); using the system ping, one process per probe`,
       );
     }

@@ -150,7 +150,7 @@ describe('FreeBSD probes end to end (emulated FreeBSD ping and ifconfig)', funct
     });
     assert.deepEqual(await probe.send(req(uplink('lte', 'igb9'), '192.0.2.10', 5000)), {
       ok: false,
-      reason: 'link-down',
+      reason: 'no-device',
       detail: 'ENODEV: igb9 does not exist',
     });
     assert.deepEqual(await probe.send(req(uplink('opt3', 'igb4'), '2001:db8::10', 5000)), {

@@ -91,7 +91,7 @@ describe('probe results without a network', () => {
   it('fails at once for a device that does not exist, an invalid one, or a missing gateway', async () => {
     assert.deepEqual(await probe.send({ uplink, target: '192.0.2.10', timeoutMs: 100, path: 'uplink' }), {
       ok: false,
-      reason: 'link-down',
+      reason: 'no-device',
       detail: 'ENODEV: wan-x does not exist',
     });
     assert.deepEqual(
@@ -133,10 +133,10 @@ describe('probe results without a network', () => {
       });
       // The device does not exist, so the probe fails there, after resolving the gateway.
       const v6 = await resolving.send({ uplink: auto, target: 'gateway6', timeoutMs: 100, path: 'uplink' });
-      assert.deepEqual(v6, { ok: false, reason: 'link-down', detail: 'ENODEV: wan-x does not exist' });
+      assert.deepEqual(v6, { ok: false, reason: 'no-device', detail: 'ENODEV: wan-x does not exist' });
       assert.deepEqual(asked, ['wan/4', 'wan/6']);
       const fixed = await resolving.send({ uplink, target: 'gateway', timeoutMs: 100, path: 'uplink' });
-      assert.deepEqual(fixed, { ok: false, reason: 'link-down', detail: 'ENODEV: wan-x does not exist' });
+      assert.deepEqual(fixed, { ok: false, reason: 'no-device', detail: 'ENODEV: wan-x does not exist' });
       assert.deepEqual(asked, ['wan/4', 'wan/6'], 'a configured gateway is not looked up');
     } finally {
       await resolving.close();

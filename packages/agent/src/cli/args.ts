@@ -2,27 +2,42 @@
 import { parseArgs } from 'node:util';
 
 /**
- * Exit codes.
- * - 0: done.
- * - 1: the command failed (the agent refused it, a switch failed, the daemon could not start).
- * - 2: the config is invalid (one line per problem on stderr).
- * - 3: no agent answers on the control socket.
- * - 64: the command line is wrong (EX_USAGE).
+ * Exit codes (the table `wanwatch help` and the man page print is
+ * {@link EXIT_CODES}).
  */
-export const EXIT = { ok: 0, failed: 1, config: 2, noAgent: 3, usage: 64 } as const;
+export const EXIT = { ok: 0, failed: 1, config: 2, noAgent: 3, denied: 4, usage: 64 } as const;
 
-/** An error the CLI reports as one line and an exit code. */
+/** What each exit code means, for scripts. */
+export const EXIT_CODES: readonly (readonly [number, string])[] = [
+  [EXIT.ok, 'done'],
+  [
+    EXIT.failed,
+    'the command failed: the agent refused it (unknown or forbidden uplink, no better uplink…), a switch failed, or the daemon could not start (another agent owns the socket, the HTTP address is taken)',
+  ],
+  [
+    EXIT.config,
+    'the agent cannot run as configured: the config is invalid (one file:line:col: path: message line per problem), or `run` lacks the privileges its platform needs (not root, no CAP_NET_ADMIN / CAP_NET_RAW)',
+  ],
+  [EXIT.noAgent, 'no agent answers on the control socket (none is running there)'],
+  [EXIT.denied, 'permission denied on the control socket (it is root-only): an agent may well be running'],
+  [EXIT.usage, 'the command line is wrong (unknown command or option, missing or extra argument)'],
+];
+
+/** An error the CLI reports as one line (or one per problem) and an exit code. */
 export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number,
+    /** Stable code for `--json` (`E_USAGE`, `E_NO_AGENT`, the agent's own codes…). */
+    readonly code: string = exitCode === EXIT.usage ? 'E_USAGE' : 'E_FAILED',
   ) {
     super(message);
     this.name = 'CliError';
   }
 }
 
-const OPTIONS = {
+/** Every option of every command; each command says which it takes (cli/table.ts). */
+export const OPTIONS = {
   config: { type: 'string', short: 'c' },
   socket: { type: 'string', short: 's' },
   json: { type: 'boolean' },
@@ -42,6 +57,9 @@ export interface Parsed {
   readonly values: Partial<Record<OptionName, string | boolean>>;
 }
 
+/** Whether the raw command line asks for JSON (known even when it does not parse). */
+export const wantsJson = (argv: readonly string[]): boolean => argv.includes('--json');
+
 export function parse(argv: readonly string[]): Parsed {
   try {
     const { values, positionals } = parseArgs({
@@ -52,48 +70,8 @@ export function parse(argv: readonly string[]): Parsed {
     });
     return { command: positionals[0], positionals: positionals.slice(1), values };
   } catch (err) {
-    throw new CliError(`${(err as Error).message.split('\n')[0]} (see wanwatch --help)`, EXIT.usage);
+    const command = argv.find((a) => !a.startsWith('-'));
+    const see = command === undefined ? 'wanwatch help' : `wanwatch help ${command}`;
+    throw new CliError(`${(err as Error).message.split('\n')[0]} (see ${see})`, EXIT.usage);
   }
 }
-
-/** Refuses options a command does not take, and a wrong number of arguments. */
-export function expect(
-  p: Parsed,
-  allowed: readonly OptionName[],
-  args: { min: number; max: number; names: string },
-): void {
-  for (const key of Object.keys(p.values) as OptionName[])
-    if (!allowed.includes(key) && key !== 'help')
-      throw new CliError(
-        `wanwatch ${p.command}: option --${key} does not apply here (see wanwatch --help)`,
-        EXIT.usage,
-      );
-  if (p.positionals.length < args.min || p.positionals.length > args.max)
-    throw new CliError(`usage: wanwatch ${p.command} ${args.names}`.trimEnd(), EXIT.usage);
-}
-
-export const USAGE = `usage: wanwatch <command> [options]
-
-daemon
-  run [-c FILE]                    run the agent (SIGHUP reloads, SIGTERM stops)
-  check-config [-c FILE] [--json]  validate a config and print it with every default
-
-control (talk to the running agent; -s SOCKET or -c FILE picks the socket)
-  status [--json]                  uplinks: state, RTT, loss, jitter, penalty, active, pending failback
-  failover --to UPLINK             switch to UPLINK now
-  failback                         return to the best better uplink now
-  hold UPLINK                      prefer UPLINK above every priority until released
-  forbid UPLINK                    never use UPLINK until released
-  release [UPLINK]                 release UPLINK's hold or forbid, or every one
-  history [--since 24h] [--limit N] [--json]   what happened (read from the state directory when the agent is down)
-  reload                           reload the config (as SIGHUP does)
-
-other
-  demo                             the engine on simulated uplinks, in virtual time
-  --version, --help
-
-options
-  -c, --config FILE   config file (default /etc/wanwatch/wanwatch.yaml)
-  -s, --socket PATH   control socket (default: the config's control.socket, else /run/wanwatch.sock)
-
-exit codes: 0 done, 1 failed, 2 invalid config, 3 no agent running, 64 bad command line`;

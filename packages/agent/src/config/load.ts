@@ -8,7 +8,7 @@
  * one {@link ConfigFileError}, each with its file, line, column and path.
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { HistoryRotation, Settings, Uplink } from '@wanwatch/core';
 import { describeError } from '@wanwatch/core';
 import { checkWithCore } from './core-issues.js';
@@ -28,6 +28,7 @@ import type { SimulatedSections } from '../platform/simulated.js';
 import type { Schema } from './schema-kit.js';
 import { validator } from './validate.js';
 import { CONFIG_SCHEMA, type LogLevel, type PlatformName } from './schema.js';
+import { readYaml } from './yaml.js';
 
 export type { LinuxSection, HaSection } from '../platform/linux.js';
 export type { OpnsenseSection } from '../platform/opnsense.js';
@@ -166,18 +167,7 @@ function locate(file: string, doc: Document, counter: LineCounter, issues: reado
  * ```
  */
 export function parseConfig(text: string, file: string): AgentConfig {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigFileError(
-      file,
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-        return { file, line: pos.line, col: pos.col, path: '(yaml)', message: e.message.split('\n')[0] ?? e.code };
-      }),
-    );
-  }
-  const raw: unknown = doc.toJS() ?? {};
+  const { doc, counter, value: raw } = readYaml(text, file);
   const issues: PathIssue[] = isRaw(raw)
     ? validate(raw)
     : [{ path: [], message: 'the file must be a mapping of keys (platform, probe, uplinks…)' }];

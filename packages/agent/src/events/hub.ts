@@ -7,10 +7,13 @@
  *
  * It also keeps what a page that opens now needs: the last
  * {@link EVENT_BUFFER} events (so a stream can resume from `Last-Event-ID`)
- * and one RTT/loss sample per uplink every `sampleMs` for the last hour.
+ * and the charts' measurements ({@link SampleHistory}: every probe round and
+ * state change, in points every `sampleMs` on the wall clock's multiples of
+ * it, each published as a `sample` event).
  */
 import { EventEmitter } from 'eventemitter3';
 import { systemClock, type Clock, type Engine, type EngineEvents, type TimerHandle } from '@wanwatch/core';
+import { FINE_MS, SampleHistory, type Sample } from './samples.js';
 
 /** Types of {@link AgentEvent}. `probe` is counted by the metrics, never streamed (it fires several times a second). */
 export const AGENT_EVENT_TYPES = [
@@ -36,30 +39,15 @@ export interface AgentEvent {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-/** One uplink's measurements at one instant (the status page's charts). */
-export interface UplinkSample {
-  readonly id: string;
-  readonly state: string;
-  readonly rttMs: number | null;
-  readonly lossPct: number | null;
-}
-
-/** Every uplink at one instant. */
-export interface Sample {
-  readonly at: number;
-  readonly active: string | null;
-  readonly uplinks: readonly UplinkSample[];
-}
-
 /** Events kept for resuming streams. */
 export const EVENT_BUFFER = 500;
-/** Default sample period; an hour of samples is kept. */
-export const SAMPLE_MS = 10_000;
+/** Sample period (the charts' finest points; see samples.ts). */
+export const SAMPLE_MS = FINE_MS;
 
 interface HubEvents {
   event: [AgentEvent];
-  /** Every probe round (for counters; not an AgentEvent). */
-  probe: [{ uplink: string; sent: number; answered: number; level: string }];
+  /** Every probe round (for counters and charts; not an AgentEvent). `rttMs`: mean RTT of the answers, null when none. */
+  probe: [{ uplink: string; sent: number; answered: number; level: string; rttMs: number | null }];
 }
 
 const jsonSafe = (value: unknown): unknown =>
@@ -80,13 +68,14 @@ const jsonSafe = (value: unknown): unknown =>
 export class EventHub extends EventEmitter<HubEvents> {
   private seq = 0;
   private readonly recent: AgentEvent[] = [];
-  private readonly samples: Sample[] = [];
   private timer: TimerHandle | null = null;
   private engine: Engine | null = null;
 
   constructor(
     private readonly clock: Clock = systemClock,
     readonly sampleMs: number = SAMPLE_MS,
+    /** The charts' measurements (memory only unless `persistTo` is called on it). */
+    readonly samples: SampleHistory = new SampleHistory(),
   ) {
     super();
   }
@@ -106,7 +95,10 @@ export class EventHub extends EventEmitter<HubEvents> {
       return () => void engine.off(name, fn);
     };
     const offs = [
-      on('uplink:state', (e) => this.publish('state', e.at, e.uplink, e)),
+      on('uplink:state', (e) => {
+        this.samples.state(e.uplink, e.to);
+        this.publish('state', e.at, e.uplink, e);
+      }),
       on('switch:start', (e) => this.publish('switch-start', e.at, e.to, e)),
       on('switch:done', (e) => this.publish('switch-done', e.at, e.to, e)),
       on('switch:failed', (e) => this.publish('switch-failed', e.at, e.to, e)),
@@ -114,15 +106,20 @@ export class EventHub extends EventEmitter<HubEvents> {
       on('failback:cancelled', (e) => this.publish('failback-cancelled', e.at, e.uplink, e)),
       on('role', (e) => this.publish('role', e.at, null, e)),
       on('warning', (e) => this.publish('warning', e.at, e.error.uplink ?? null, e)),
-      on('probe', (e) =>
-        this.emit('probe', {
+      on('probe', (e) => {
+        const rtts = e.results.flatMap((r) => (r.result.ok ? [r.result.rttMs] : []));
+        const round = {
           uplink: e.uplink,
           sent: e.results.length,
-          answered: e.results.filter((r) => r.result.ok).length,
+          answered: rtts.length,
           level: e.level,
-        }),
-      ),
+          rttMs: rtts.length === 0 ? null : rtts.reduce((a, b) => a + b, 0) / rtts.length,
+        };
+        this.samples.round(round.uplink, round.sent, round.answered, round.rttMs);
+        this.emit('probe', round);
+      }),
     ];
+    this.samples.begin(this.clock.now());
     if (this.timer === null) this.scheduleSample();
     return () => {
       for (const off of offs) off();
@@ -130,31 +127,26 @@ export class EventHub extends EventEmitter<HubEvents> {
     };
   }
 
+  /** Samples on the wall clock's multiples of `sampleMs`, so points line up across restarts and into minutes. */
   private scheduleSample(): void {
+    const now = this.clock.now();
+    const next = (Math.floor(now / this.sampleMs) + 1) * this.sampleMs;
     this.timer = this.clock.setTimeout(() => {
-      this.sample();
+      this.sample(next);
       this.scheduleSample();
-    }, this.sampleMs);
+    }, next - now);
   }
 
-  /** Records one sample of every uplink now (also called by the timer). */
-  sample(): Sample | null {
+  /** Ends the current point of every uplink at `at` (default now) and publishes it (also called by the timer). */
+  sample(at?: number): Sample | null {
     const engine = this.engine;
     if (!engine) return null;
     const st = engine.status();
-    const sample: Sample = {
-      at: st.at,
-      active: st.active,
-      uplinks: st.uplinks.map((u) => ({
-        id: u.id,
-        state: u.state,
-        rttMs: u.metrics.rttMs,
-        lossPct: u.metrics.lossPct,
-      })),
-    };
-    this.samples.push(sample);
-    const keep = Math.ceil(3_600_000 / this.sampleMs);
-    if (this.samples.length > keep) this.samples.splice(0, this.samples.length - keep);
+    const sample = this.samples.close(
+      at ?? st.at,
+      st.active,
+      st.uplinks.map((u) => ({ id: u.id, state: u.state })),
+    );
     this.publish('sample', sample.at, null, sample);
     return sample;
   }
@@ -164,9 +156,9 @@ export class EventHub extends EventEmitter<HubEvents> {
     return this.recent.filter((e) => e.seq > seq);
   }
 
-  /** The last hour of samples, oldest first. */
+  /** The last hour of 10-second points, oldest first. */
   history(): readonly Sample[] {
-    return [...this.samples];
+    return this.samples.recent();
   }
 
   /** Stops sampling. */

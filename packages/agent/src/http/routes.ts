@@ -7,7 +7,7 @@
  * | `GET /api/v1/status` | status | |
  * | `GET /api/v1/uplinks/{name}` | uplink | |
  * | `GET /api/v1/history` | history | `since` (ms or ISO date), `before` (ms), `limit` (1…1000, default 100) |
- * | `GET /api/v1/samples` | (the hub's last hour of RTT/loss) | |
+ * | `GET /api/v1/samples` | (the charts' RTT, loss and state points) | `range` (a duration up to 24h, default 1h) |
  * | `GET /api/v1/events` | (Server-Sent Events) | `types`, `after` |
  * | `POST /api/v1/failover` | failover | `{"to": "lte"}` |
  * | `POST /api/v1/failback` | failback | |
@@ -16,7 +16,9 @@
  * | `POST /api/v1/forbid` | forbid | `{"uplink": "lte"}` |
  * | `POST /api/v1/reload` | reload | |
  */
+import { parseDuration } from '../config/units.js';
 import { ControlError, type CommandName } from '../control/protocol.js';
+import { MAX_RANGE_MS } from '../events/samples.js';
 
 /** A read endpoint: a command and its arguments from the path and query. */
 export interface ReadRoute {
@@ -31,7 +33,7 @@ export type Route =
   | { readonly kind: 'change'; readonly command: CommandName }
   | { readonly kind: 'history'; readonly since?: number; readonly before?: number; readonly limit: number }
   | { readonly kind: 'events' }
-  | { readonly kind: 'samples' }
+  | { readonly kind: 'samples'; readonly rangeMs: number }
   | { readonly kind: 'metrics' }
   | { readonly kind: 'static'; readonly file: string };
 
@@ -46,6 +48,10 @@ export const STATIC_FILES: Readonly<Record<string, string>> = Object.freeze({
   '/index.html': 'index.html',
   '/app.js': 'app.js',
   '/style.css': 'style.css',
+  '/favicon.svg': 'favicon.svg',
+  // uPlot, copied from its npm package at build time (scripts/vendor-static.js).
+  '/vendor/uPlot.iife.min.js': 'vendor/uPlot.iife.min.js',
+  '/vendor/uPlot.min.css': 'vendor/uPlot.min.css',
 });
 
 function time(value: string | null, name: string): number | undefined {
@@ -70,6 +76,18 @@ function historyRoute(q: URLSearchParams): Route {
   };
 }
 
+/** `range=1h`: the span of `/api/v1/samples`, up to a day. */
+function samplesRoute(q: URLSearchParams): Route {
+  const text = q.get('range') ?? '1h';
+  const rangeMs = parseDuration(text);
+  if (rangeMs === null || rangeMs < 60_000 || rangeMs > MAX_RANGE_MS)
+    throw new ControlError(
+      'E_BAD_REQUEST',
+      `range must be a duration from 1m to 24h (1h, 24h), got ${JSON.stringify(text)}`,
+    );
+  return { kind: 'samples', rangeMs };
+}
+
 /** The route of `method path`; throws E_NOT_FOUND / E_METHOD_NOT_ALLOWED / E_BAD_REQUEST. */
 export function route(method: string, url: URL): Route {
   const path = url.pathname;
@@ -85,7 +103,7 @@ export function route(method: string, url: URL): Route {
   if (rest === 'status') return expect('GET', () => ({ kind: 'read', command: 'status', args: {} }));
   if (rest === 'history') return expect('GET', () => historyRoute(url.searchParams));
   if (rest === 'events') return expect('GET', () => ({ kind: 'events' }));
-  if (rest === 'samples') return expect('GET', () => ({ kind: 'samples' }));
+  if (rest === 'samples') return expect('GET', () => samplesRoute(url.searchParams));
   const uplink = /^uplinks\/([^/]+)$/.exec(rest);
   if (uplink)
     return expect('GET', () => ({ kind: 'read', command: 'uplink', args: { uplink: decodeURIComponent(uplink[1]!) } }));

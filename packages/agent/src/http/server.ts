@@ -53,6 +53,7 @@ const TYPES: Readonly<Record<string, string>> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
 };
 
 class Api {
@@ -105,7 +106,7 @@ class Api {
         return sendOk(res, { entries, next });
       }
       case 'samples':
-        return sendOk(res, this.deps.hub.history());
+        return sendOk(res, this.deps.hub.samples.range(r.rangeMs, Date.now()));
       case 'events':
         return this.streams.serve(req, res, url.searchParams);
       case 'metrics': {

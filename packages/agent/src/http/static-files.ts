@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 
-/** The bytes of one status-page file (`index.html`, `app.js`, `style.css`). */
+/** The bytes of one status-page file (`index.html`, `app.js`, `vendor/uPlot.iife.min.js`…). */
 export async function readStatic(file: string, dir?: string): Promise<Buffer> {
   // Resolved on use: a CommonJS bundle has no import.meta.url, and never gets here.
   const base = dir === undefined ? new URL('../../static/', import.meta.url) : new URL(`file://${dir}/`);

@@ -55,17 +55,58 @@ describe('event hub', () => {
     hub.close();
   });
 
-  it('samples every uplink every sampleMs and keeps one hour', async () => {
+  it('samples every uplink on multiples of sampleMs from its probe rounds and states, and keeps one hour', async () => {
+    await clock.tickAsync(3_000); // the first point ends on the next multiple of 10 s, not 10 s after attaching
     const hub = new EventHub(undefined, 10_000);
     const engine = new FakeEngine();
+    const published: AgentEvent[] = [];
+    hub.on('event', (e) => e.type === 'sample' && published.push(e));
     hub.attach(engine as unknown as Engine);
-    await clock.tickAsync(9_999);
+    const round = (...rtts: (number | null)[]) =>
+      engine.emit('probe', {
+        at: Date.now(),
+        uplink: 'fiber',
+        level: 'good',
+        state: 'up',
+        results: rtts.map((rttMs, i) => ({
+          target: `192.0.2.${i + 1}`,
+          result:
+            rttMs === null
+              ? ({ ok: false, reason: 'timeout', detail: 'timeout' } as const)
+              : ({ ok: true, rttMs } as const),
+        })),
+      });
+    round(20, 30, null);
+    round(10, null, null);
+    await clock.tickAsync(6_999);
     assert.equal(hub.history().length, 0);
-    engine.rtt = 30;
     await clock.tickAsync(1);
     assert.deepEqual(hub.history(), [
-      { at: 1_700_000_010_000, active: 'fiber', uplinks: [{ id: 'fiber', state: 'up', rttMs: 30, lossPct: 0 }] },
+      {
+        at: 1_700_000_010_000,
+        spanMs: 7_000, // from attaching (3 s past the multiple) to the point's end
+        active: 'fiber',
+        uplinks: [
+          {
+            id: 'fiber',
+            state: 'up',
+            worst: 'up',
+            rttMs: 17.5, // mean of the rounds' means (25, 10)
+            rttMinMs: 10,
+            rttMaxMs: 25,
+            lossPct: 50,
+            lossMaxPct: 50,
+            sent: 6,
+            lost: 3,
+            rounds: 2,
+          },
+        ],
+      },
     ]);
+    assert.deepEqual(
+      published.map((e) => e.data),
+      hub.history(),
+    );
     await clock.tickAsync(2 * 3_600_000);
     assert.equal(hub.history().length, 360);
     assert.equal(hub.history()[0]!.at, 1_700_000_000_000 + 2 * 3_600_000 + 10_000 - 359 * 10_000);

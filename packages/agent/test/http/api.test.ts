@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { HistoryEntry, UplinkStatus } from '@wanwatch/core';
-import { hostAllowed, type StatusResult, type WireError } from '@wanwatch/agent';
+import { hostAllowed, type SampleRange, type StatusResult, type WireError } from '@wanwatch/agent';
 import { waitFor } from '../support/agent.js';
 import { startHttpAgent, TOKEN, type HttpAgent } from '../support/http-agent.js';
 
@@ -231,6 +231,32 @@ describe('HTTP API (contract)', function () {
     assert.deepEqual(below.entries, all.entries.slice(-1));
     await expectError(await agent.call('api/v1/history?limit=0'), 400, 'E_BAD_REQUEST', /limit/);
     await expectError(await agent.call('api/v1/history?since=yesterday'), 400, 'E_BAD_REQUEST', /since/);
+  });
+
+  it('serves the charts’ samples for a range: 10-second points for an hour, minutes for a day', async () => {
+    const point = agent.daemon.hub.sample()!; // a point now, instead of waiting for the next 10 s
+    const hour = await result<SampleRange>(await agent.call('api/v1/samples'));
+    assert.equal(hour.stepMs, 10_000);
+    assert.equal(hour.to - hour.from, 3_600_000);
+    assert.deepEqual(hour.points.at(-1), point);
+    assert.deepEqual(
+      point.uplinks.map((u) => [u.id, u.state, u.rttMs !== null && u.rttMs > 0, u.sent > 0]),
+      [
+        ['fiber', 'up', true, true],
+        ['lte', 'up', true, true],
+      ],
+    );
+    const day = await result<SampleRange>(await agent.call('api/v1/samples?range=24h'));
+    assert.equal(day.stepMs, 60_000);
+    assert.equal(day.to - day.from, 24 * 3_600_000);
+    // The minute so far, ending with the last 10-second point.
+    assert.equal(day.points.at(-1)!.at, point.at);
+    assert.ok(day.points.at(-1)!.spanMs <= 60_000);
+    for (const bad of ['2d', 'yesterday', '0s'])
+      assert.match(
+        (await expectError(await agent.call(`api/v1/samples?range=${bad}`), 400, 'E_BAD_REQUEST')).message,
+        /^range must be a duration from 1m to 24h/,
+      );
   });
 
   it('rate-limits changes with 429 and Retry-After, reads stay open', async () => {

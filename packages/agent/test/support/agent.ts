@@ -46,8 +46,8 @@ export class AgentProcess {
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
-  constructor(config: string) {
-    const env = { ...process.env };
+  constructor(config: string, extraEnv: Readonly<Record<string, string>> = {}) {
+    const env = { ...process.env, ...extraEnv };
     delete env.JOURNAL_STREAM;
     this.child = spawn(process.execPath, [CLI, 'run', '-c', config], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk: Buffer) => this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));

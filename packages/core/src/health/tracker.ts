@@ -15,7 +15,7 @@
  * (dpinger's 60 s window needs about 48 s after an outage). After a quality
  * failure the windows are kept: the poor samples are the evidence.
  */
-import type { ProbeResult } from '../interfaces/probe.js';
+import type { ProbeFailure, ProbeResult } from '../interfaces/probe.js';
 import type { UplinkSettings } from '../settings.js';
 import type { Uplink, UplinkState } from '../uplink.js';
 import { judgeRound, poolStats, type RoundLevel, type UplinkMetrics } from './level.js';
@@ -164,7 +164,7 @@ export class UplinkHealth {
     for (const r of results) this.targets.get(r.target)?.window.push(r.result, now);
     this.poolTargets();
     this.rounds++;
-    const { level, why, outage } = judgeRound(
+    const judged = judgeRound(
       {
         carrier: this.carrier,
         sent: results.length,
@@ -176,9 +176,17 @@ export class UplinkHealth {
       this.settings.probe.reliability,
       this.minSamples,
     );
-    const linkDown = results.length > 0 && results.every((r) => !r.result.ok && r.result.reason === 'link-down');
+    const { level, outage } = judged;
+    const failedAs = (...reasons: ProbeFailure[]) =>
+      results.length > 0 && results.every((r) => !r.result.ok && reasons.includes(r.result.reason));
+    const noDevice = failedAs('no-device');
+    const linkDown = failedAs('link-down', 'no-device');
+    // A missing device is named as such (`no such device: eth9 does not exist`), not as a failed round.
+    const first = results[0]?.result;
+    const why =
+      noDevice && first && !first.ok ? `no such device: ${first.detail.replace(/^ENODEV:?\s*/, '')}` : judged.why;
     this.lastLevel = level;
-    this.streaks = extendStreaks(this.streaks, { level, outage, linkDown });
+    this.streaks = extendStreaks(this.streaks, { level, outage, linkDown, noDevice });
     const next = transitionFrom(this.situation, this.streaks, this.settings.health, why);
     return next && this.enter(next.to, now, next.reason);
   }
@@ -234,7 +242,13 @@ export class UplinkHealth {
 
   /** Not in an outage: see {@link HealthVerdict.answering}. */
   private get answering(): boolean {
-    return this.rounds > 0 && this.carrier !== 'down' && this.streaks.outage < this.settings.health.down;
+    // A device that is down or gone carries nothing: it is not "poor but answering".
+    return (
+      this.rounds > 0 &&
+      this.carrier !== 'down' &&
+      this.streaks.linkDown === 0 &&
+      this.streaks.outage < this.settings.health.down
+    );
   }
 
   /** The verdict now, without the statistics a snapshot computes. */

@@ -15,6 +15,8 @@ import type { RoundLevel } from './level.js';
 
 /** Rounds in a row, each counter named for what its rounds were. */
 export interface Streaks {
+  /** Rounds in which every probe found that the uplink's device does not exist (`no-device`). */
+  readonly noDevice: number;
   /** Rounds in which every probe found the uplink's device down or gone (`link-down`). */
   readonly linkDown: number;
   /** Outage rounds: fewer than `reliability` answers, or no carrier. */
@@ -30,13 +32,22 @@ export interface Streaks {
 }
 
 /** No round counted yet. */
-export const NO_STREAKS: Streaks = Object.freeze({ linkDown: 0, outage: 0, bad: 0, notGood: 0, notBad: 0, good: 0 });
+export const NO_STREAKS: Streaks = Object.freeze({
+  noDevice: 0,
+  linkDown: 0,
+  outage: 0,
+  bad: 0,
+  notGood: 0,
+  notBad: 0,
+  good: 0,
+});
 
 /** What one round was, as far as the streaks care. */
 export interface RoundVerdict {
   readonly level: RoundLevel;
   readonly outage: boolean;
   readonly linkDown: boolean;
+  readonly noDevice: boolean;
 }
 
 const next = (n: number, counts: boolean) => (counts ? n + 1 : 0);
@@ -44,6 +55,7 @@ const next = (n: number, counts: boolean) => (counts ? n + 1 : 0);
 /** The streaks after one more round. */
 export function extendStreaks(s: Streaks, round: RoundVerdict): Streaks {
   return {
+    noDevice: next(s.noDevice, round.noDevice),
     linkDown: next(s.linkDown, round.linkDown),
     outage: next(s.outage, round.outage),
     bad: next(s.bad, round.level === 'bad'),
@@ -82,6 +94,7 @@ const LIVE: readonly Situation[] = ['unknown', 'up', 'degraded'];
 
 /** The rows, in the order they are tried. */
 export const TRANSITIONS: readonly Transition[] = [
+  { from: LIVE, to: 'down:outage', streak: 'noDevice', needs: 1, says: (_, why) => why },
   { from: LIVE, to: 'down:outage', streak: 'linkDown', needs: 1, says: (_, why) => `link down: ${why}` },
   { from: LIVE, to: 'down:outage', streak: 'outage', needs: 'down', says: (n, why) => `${n} failed: ${why}` },
   { from: LIVE, to: 'down:quality', streak: 'bad', needs: 'window', says: (n, why) => `${n} failed: ${why}` },

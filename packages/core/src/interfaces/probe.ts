@@ -32,6 +32,9 @@ export interface ProbeRequest {
  * - `link-down`: the uplink's device is down, has no carrier, or is gone
  *   (`ENETDOWN`, `ENODEV`, `ENXIO`). A round in which every probe says so
  *   makes the uplink `down` at once, even without link events;
+ * - `no-device`: the uplink's device does not exist (a typo, a modem not
+ *   plugged in, a PPP link not dialled): like `link-down`, and the uplink's
+ *   state says `no such device`;
  * - `unreachable`: the network reported the target unreachable (no route,
  *   ICMP unreachable, TTL exceeded);
  * - `refused`: the target answered, but not as required (connection refused
@@ -40,7 +43,7 @@ export interface ProbeRequest {
  * - `error`: anything else (no address to send from, no permission, an
  *   invalid target, a probe that did not return).
  */
-export type ProbeFailure = 'timeout' | 'link-down' | 'unreachable' | 'refused' | 'aborted' | 'error';
+export type ProbeFailure = 'timeout' | 'link-down' | 'no-device' | 'unreachable' | 'refused' | 'aborted' | 'error';
 
 /**
  * The outcome of one probe. A probe never throws: every failure is a result

@@ -24,6 +24,7 @@ export interface RoundDeps {
 const FAILURES: ReadonlySet<string> = new Set<ProbeFailure>([
   'timeout',
   'link-down',
+  'no-device',
   'unreachable',
   'refused',
   'aborted',

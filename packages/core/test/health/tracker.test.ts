@@ -87,6 +87,20 @@ describe('UplinkHealth', () => {
     assert.equal(feed(words, 1, round(lookalike, lookalike, lookalike)).length, 0, 'only the reason counts');
   });
 
+  it('calls an uplink whose device does not exist down for "no such device", and not answering', () => {
+    const h = tracker();
+    const missing: ProbeResult = { ok: false, reason: 'no-device', detail: 'ENODEV: eth9 does not exist' };
+    const [c] = feed(h, 1, round(missing, missing, missing));
+    assert.equal(c?.to, 'down');
+    assert.equal(c.reason, 'no such device: eth9 does not exist');
+    assert.equal(h.snapshot().answering, false, 'never a "poor but answering" candidate');
+    const down = tracker();
+    feed(down, 30, round(ok(), ok(), ok()));
+    const gone: ProbeResult = { ok: false, reason: 'link-down', detail: 'ENETDOWN: wan2 is down' };
+    feed(down, 1, round(gone, gone, gone));
+    assert.equal(down.snapshot().answering, false);
+  });
+
   it('pools targets and leaves a silent target out of the pool', () => {
     const h = tracker();
     feed(h, 40, round(ok(), ok(), lost));

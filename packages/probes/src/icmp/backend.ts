@@ -18,12 +18,27 @@ export interface ProbeLogger {
   info?(message: string): void;
 }
 
-/** Loads net-ping; its native addon (raw-socket) is built at install time and may be missing. */
+/**
+ * Loads net-ping. It is an optional dependency: npm leaves it out when its
+ * native addon (raw-socket) cannot be built (no C++ toolchain), or the addon
+ * may be there unbuilt (install scripts not allowed).
+ */
 export async function loadNetPing(): Promise<NetPing> {
   // A specifier TypeScript does not resolve: net-ping has no typings; net-ping-types.ts describes it.
   const specifier: string = 'net-ping';
-  const mod = (await import(specifier)) as { default: NetPing };
-  return mod.default;
+  try {
+    const mod = (await import(specifier)) as { default: NetPing };
+    return mod.default;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const text = err instanceof Error ? err.message : String(err);
+    if (code === 'ERR_MODULE_NOT_FOUND' && text.includes("'net-ping'"))
+      throw new Error('net-ping, an optional dependency, is not installed', { cause: err });
+    // A single executable (Node SEA) loads no modules from disk.
+    if (code === 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING')
+      throw new Error('a single executable carries no native addons', { cause: err });
+    throw err;
+  }
 }
 
 /** The native prober, or the reason it cannot be used. */
